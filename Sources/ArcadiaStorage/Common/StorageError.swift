@@ -1,0 +1,44 @@
+/// An error from a storage backend. Messages name the problem and what to do, and never contain
+/// SQL or passwords; the underlying error is kept for logs (`String(reflecting:)`).
+public struct StorageError: Error, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The kind of error.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Hashable, Sendable {
+            case invalidURL = "invalid_database_url"
+            case unreachable = "database_unreachable"
+            case schemaTooNew = "schema_too_new"
+            case query = "query_failed"
+            case corrupt = "corrupt_row"
+        }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// The `--database` URL could not be understood.
+        public static let invalidURL = Code(.invalidURL)
+        /// The database could not be opened or connected to.
+        public static let unreachable = Code(.unreachable)
+        /// The database was migrated by a newer Arcadia.
+        public static let schemaTooNew = Code(.schemaTooNew)
+        public static let query = Code(.query)
+        public static let corrupt = Code(.corrupt)
+
+        public var description: String { value.rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    var underlying: (any Error)?
+
+    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    public var description: String { message }
+
+    public var debugDescription: String {
+        guard let underlying else { return "\(code): \(message)" }
+        return "\(code): \(message) (\(String(reflecting: underlying)))"
+    }
+}

@@ -1,0 +1,83 @@
+/// The SQLite schema, as versioned migrations. Times are Unix seconds (REAL), ids are text UUIDs,
+/// JSON is text.
+enum SQLiteMigrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "saga engine tables",
+            statements: [
+                """
+                CREATE TABLE saga_runs (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    template TEXT NOT NULL,
+                    step_names TEXT NOT NULL,
+                    inputs TEXT NOT NULL,
+                    context TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    current_step INTEGER NOT NULL DEFAULT 0,
+                    cancel_requested INTEGER NOT NULL DEFAULT 0,
+                    error TEXT,
+                    deployment_id TEXT,
+                    tenant_id TEXT,
+                    triggered_by TEXT,
+                    idempotency_key TEXT UNIQUE,
+                    lock_keys TEXT NOT NULL DEFAULT '[]',
+                    hold_on_failure INTEGER NOT NULL DEFAULT 0,
+                    run_at REAL NOT NULL,
+                    wait_kind TEXT,
+                    lease_owner TEXT,
+                    fencing_token INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    finished_at REAL
+                )
+                """,
+                // Only non-terminal sagas are in this index: claims and next-run-at never see the rest.
+                """
+                CREATE INDEX saga_runs_runnable ON saga_runs (run_at, seq)
+                WHERE status IN ('pending', 'running', 'waiting', 'compensating')
+                """,
+                "CREATE INDEX saga_runs_created ON saga_runs (created_at)",
+                "CREATE INDEX saga_runs_status ON saga_runs (status, created_at)",
+                """
+                CREATE TABLE saga_step_results (
+                    saga_id TEXT NOT NULL,
+                    step_idx INTEGER NOT NULL,
+                    step_name TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    output TEXT,
+                    error TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    polls INTEGER NOT NULL DEFAULT 0,
+                    compensation_attempts INTEGER NOT NULL DEFAULT 0,
+                    started_at REAL,
+                    finished_at REAL,
+                    compensated_at REAL,
+                    PRIMARY KEY (saga_id, step_idx)
+                )
+                """,
+                """
+                CREATE TABLE saga_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    saga_id TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    kind TEXT NOT NULL,
+                    step_idx INTEGER,
+                    detail TEXT
+                )
+                """,
+                "CREATE INDEX saga_events_saga ON saga_events (saga_id, id)",
+                // A saga holds its keys from start until terminal; lower lock_seq goes first.
+                """
+                CREATE TABLE saga_lock_keys (
+                    key TEXT NOT NULL,
+                    lock_seq INTEGER NOT NULL,
+                    saga_id TEXT NOT NULL,
+                    PRIMARY KEY (key, lock_seq)
+                )
+                """,
+                "CREATE INDEX saga_lock_keys_saga ON saga_lock_keys (saga_id)",
+            ])
+    ]
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Runs sagas: claims runnable ones from the store and executes them, `concurrency` at a time.
+///
+/// A `Service`: run it in a `ServiceGroup`. On graceful shutdown it stops claiming, lets each
+/// running step finish and commit, and hands its sagas back so another worker continues them at
+/// once. Many workers, in one process or many, can share a PostgreSQL store.
+public final class SagaWorker: Service {
+    /// Worker settings.
+    public struct Configuration: Sendable {
+        /// Sagas executed at the same time.
+        public var concurrency: Int
+        /// Identifies this worker in leases (`lease_owner`).
+        public var workerID: String
+        /// Run only this saga (used by `arcadia saga run`), and stop once it is terminal.
+        public var onlySaga: UUID?
+
+        public init(concurrency: Int = 8, workerID: String? = nil, onlySaga: UUID? = nil) {
+            self.concurrency = max(1, concurrency)
+            self.workerID = workerID ?? SagaWorker.defaultWorkerID()
+            self.onlySaga = onlySaga
+        }
+    }
+
+    let engine: SagaEngine
+    public let configuration: Configuration
+    let logger: Logger
+
+    init(engine: SagaEngine, configuration: Configuration) {
+        self.engine = engine
+        self.configuration = configuration
+        var logger = engine.logger
+        logger[metadataKey: "saga.worker"] = .string(configuration.workerID)
+        self.logger = logger
+    }
+
+    /// `hostname:pid:random`.
+    public static func defaultWorkerID() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        return "\(host):\(pid):\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    public func run() async throws {
+        logger.info("worker started", metadata: ["concurrency": "\(configuration.concurrency)"])
+        let shutdown = ShutdownFlag()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                if configuration.onlySaga == nil {
+                    group.addTask { await self.listen() }
+                }
+                await withTaskGroup(of: Void.self) { slots in
+                    for slot in 0..<configuration.concurrency {
+                        slots.addTask { await self.slotLoop(slot: slot, shutdown: shutdown) }
+                    }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            shutdown.set()
+            self.engine.wake.signal(self.configuration.concurrency)
+        }
+        logger.info("worker stopped")
+    }
+
+    /// Relays notifications from other processes; reconnects with backoff after errors.
+    private func listen() async {
+        var delay = 0.1
+        while !Task.isCancelled {
+            do {
+                try await engine.store.listen { notification in
+                    switch notification {
+                    case .workAvailable:
+                        self.engine.wake.signal()
+                    case .cancelRequested(let id):
+                        self.engine.running.deliverCancel(id)
+                        self.engine.wake.signal()
+                    }
+                }
+                return
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("listening for notifications failed; polling until it recovers", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 10)
+            }
+        }
+    }
+
+    private func slotLoop(slot: Int, shutdown: ShutdownFlag) async {
+        let executor = SagaExecutor(engine: engine, workerID: configuration.workerID, logger: logger, shutdown: shutdown)
+        var next: ClaimedSaga?
+        var errorDelay = 0.05
+        while !shutdown.isSet && !Task.isCancelled {
+            let claimed: ClaimedSaga?
+            if let piggybacked = next {
+                claimed = piggybacked
+                next = nil
+            } else {
+                do {
+                    let now = engine.clock.now
+                    claimed = try await engine.store.claim(
+                        ClaimRequest(
+                            workerID: configuration.workerID, now: now,
+                            leaseUntil: now.addingTimeInterval(engine.configuration.leaseDuration.seconds),
+                            sagaID: configuration.onlySaga))
+                    errorDelay = 0.05
+                    if claimed != nil, configuration.onlySaga == nil {
+                        // More may be waiting: let another idle slot look too.
+                        engine.wake.signal()
+                    }
+                } catch {
+                    logger.error("claiming a saga failed", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await engine.clock.sleep(for: .seconds(errorDelay))
+                    errorDelay = min(errorDelay * 2, 5)
+                    continue
+                }
+            }
+            if let claimed {
+                next = await executor.run(claimed, claimNext: configuration.onlySaga == nil)
+                continue
+            }
+            if let only = configuration.onlySaga {
+                if let saga = try? await engine.store.saga(id: only), saga.status.isTerminal { return }
+            }
+            await idleWait()
+        }
+    }
+
+    private func idleWait() async {
+        let now = engine.clock.now
+        var deadline = now.addingTimeInterval(engine.configuration.pollInterval.seconds)
+        // A due saga that could not be claimed waits behind a lock key; the saga holding the key
+        // wakes workers when it ends, so only a future `run_at` shortens the wait.
+        if let due = try? await engine.store.nextRunAt(), due > now, due < deadline {
+            deadline = due
+        }
+        await engine.wake.wait(until: deadline, clock: engine.clock)
+    }
+}
+
+/// Set once when graceful shutdown begins.
+final class ShutdownFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+}

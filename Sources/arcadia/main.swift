@@ -1,0 +1,2 @@
+import ArcadiaCLI
+print("hi")
