@@ -37,8 +37,6 @@ public struct StorageError: Error, CustomStringConvertible, CustomDebugStringCon
 
     public var description: String { message }
 
-    public var debugDescription: String {
-        guard let underlying else { return "\(code): \(message)" }
-        return "\(code): \(message) (\(String(reflecting: underlying)))"
-    }
+    /// Code and message only: the underlying error may quote SQL or bound values.
+    public var debugDescription: String { "\(code): \(message)" }
 }

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `arcadia`: the command-line interface.
+public struct ArcadiaCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "arcadia",
+        abstract: "Arcadia: a control plane for a hosted product on DigitalOcean, built on durable sagas.",
+        subcommands: [MigrateCommand.self, WorkerCommand.self, SagaCommand.self, BenchCommand.self])
+
+    public init() {}
+}

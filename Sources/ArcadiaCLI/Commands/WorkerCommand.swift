@@ -1,0 +1,40 @@
+import ArcadiaStorage
+import ArgumentParser
+import Logging
+import SagaEngine
+import ServiceLifecycle
+import UnixSignals
+
+/// `arcadia worker`: runs sagas until SIGTERM or SIGINT. Start several on one PostgreSQL to scale out.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run saga workers until interrupted (scale out: many on one PostgreSQL).")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Sagas executed at the same time by this process.")
+    var concurrency: Int = 8
+
+    func validate() throws {
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+    }
+
+    func run() async throws {
+        CLIEnvironment.bootstrapLogging(.info)
+        let logger = Logger(label: "arcadia.worker")
+        let url = try database.url()
+        let concurrency = self.concurrency
+        let configuration = engine.configuration
+        try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, logger: logger) { store in
+            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
+            let worker = engine.makeWorker(configuration: .init(concurrency: concurrency))
+            let group = ServiceGroup(
+                configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            let statistics = store.statistics
+            logger.info(
+                "worker statistics", metadata: ["commits": "\(statistics.commits)", "statements": "\(statistics.statements)"])
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import SagaEngine
+
+/// The JSON shape of a saga printed by `saga show --json`, `saga run --json` and friends.
+struct SagaJSON: Encodable {
+    struct Step: Encodable {
+        var index: Int
+        var name: String
+        var status: String
+        var attempts: Int
+        var polls: Int
+        var compensationAttempts: Int
+        var error: String?
+        var output: [String: JSONValue]?
+        var startedAt: Date?
+        var finishedAt: Date?
+        var compensatedAt: Date?
+    }
+
+    struct Event: Encodable {
+        var at: Date
+        var kind: String
+        var step: Int?
+        var detail: String?
+    }
+
+    var id: String
+    var template: String
+    var kind: String
+    var status: String
+    var error: String?
+    var currentStep: Int
+    var cancelRequested: Bool
+    var inputs: [String: JSONValue]
+    var context: [String: JSONValue]
+    var stepNames: [String]
+    var lockKeys: [String]
+    var idempotencyKey: String?
+    var leaseOwner: String?
+    var runAt: Date
+    var createdAt: Date
+    var updatedAt: Date
+    var finishedAt: Date?
+    var steps: [Step]?
+    var events: [Event]?
+
+    init(_ saga: SagaRecord, steps: [StepRecord]? = nil, events: [SagaEvent]? = nil) {
+        id = saga.id.uuidString.lowercased()
+        template = saga.template
+        kind = saga.kind.rawValue
+        status = saga.status.rawValue
+        error = saga.error
+        currentStep = saga.currentStep
+        cancelRequested = saga.cancelRequested
+        inputs = saga.inputs
+        context = saga.context
+        stepNames = saga.stepNames
+        lockKeys = saga.lockKeys
+        idempotencyKey = saga.idempotencyKey
+        leaseOwner = saga.leaseOwner
+        runAt = saga.runAt
+        createdAt = saga.createdAt
+        updatedAt = saga.updatedAt
+        finishedAt = saga.finishedAt
+        self.steps = steps?.map {
+            Step(
+                index: $0.index, name: $0.name, status: $0.status.rawValue, attempts: $0.attempts, polls: $0.polls,
+                compensationAttempts: $0.compensationAttempts, error: $0.error, output: $0.output, startedAt: $0.startedAt,
+                finishedAt: $0.finishedAt, compensatedAt: $0.compensatedAt)
+        }
+        self.events = events?.map { Event(at: $0.at, kind: $0.kind, step: $0.stepIndex, detail: $0.detail) }
+    }
+
+    init(_ detail: SagaDetail) {
+        self.init(detail.saga, steps: detail.steps, events: detail.events)
+    }
+
+    /// Encodes any value as pretty JSON with snake_case keys and ISO-8601 dates.
+    static func render<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            try container.encode(formatter.string(from: date))
+        }
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+}

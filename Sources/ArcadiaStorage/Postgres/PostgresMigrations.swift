@@ -1,0 +1,83 @@
+/// The PostgreSQL schema, as versioned migrations.
+enum PostgresMigrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "saga engine tables",
+            statements: [
+                "CREATE SEQUENCE saga_lock_seq",
+                """
+                CREATE TABLE saga_runs (
+                    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+                    id uuid PRIMARY KEY,
+                    kind text NOT NULL,
+                    template text NOT NULL,
+                    step_names text[] NOT NULL,
+                    inputs jsonb NOT NULL,
+                    context jsonb NOT NULL,
+                    status text NOT NULL,
+                    current_step integer NOT NULL DEFAULT 0,
+                    cancel_requested boolean NOT NULL DEFAULT false,
+                    error text,
+                    deployment_id text,
+                    tenant_id text,
+                    triggered_by text,
+                    idempotency_key text UNIQUE,
+                    lock_keys text[] NOT NULL DEFAULT '{}',
+                    hold_on_failure boolean NOT NULL DEFAULT false,
+                    run_at timestamptz NOT NULL,
+                    wait_kind text,
+                    lease_owner text,
+                    fencing_token bigint NOT NULL DEFAULT 0,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    finished_at timestamptz
+                )
+                """,
+                // Only non-terminal sagas are in this index: claims and next-run-at never see the rest.
+                """
+                CREATE INDEX saga_runs_runnable ON saga_runs (run_at, seq)
+                WHERE status IN ('pending', 'running', 'waiting', 'compensating')
+                """,
+                "CREATE INDEX saga_runs_created ON saga_runs (created_at)",
+                "CREATE INDEX saga_runs_status ON saga_runs (status, created_at)",
+                """
+                CREATE TABLE saga_step_results (
+                    saga_id uuid NOT NULL REFERENCES saga_runs (id) ON DELETE CASCADE,
+                    step_idx integer NOT NULL,
+                    step_name text NOT NULL,
+                    status text NOT NULL,
+                    output jsonb,
+                    error text,
+                    attempts integer NOT NULL DEFAULT 0,
+                    polls integer NOT NULL DEFAULT 0,
+                    compensation_attempts integer NOT NULL DEFAULT 0,
+                    started_at timestamptz,
+                    finished_at timestamptz,
+                    compensated_at timestamptz,
+                    PRIMARY KEY (saga_id, step_idx)
+                )
+                """,
+                """
+                CREATE TABLE saga_events (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    saga_id uuid NOT NULL REFERENCES saga_runs (id) ON DELETE CASCADE,
+                    at timestamptz NOT NULL,
+                    kind text NOT NULL,
+                    step_idx integer,
+                    detail text
+                )
+                """,
+                "CREATE INDEX saga_events_saga ON saga_events (saga_id, id)",
+                // A saga holds its keys from start until terminal; lower lock_seq goes first.
+                """
+                CREATE TABLE saga_lock_keys (
+                    key text NOT NULL,
+                    lock_seq bigint NOT NULL,
+                    saga_id uuid NOT NULL,
+                    PRIMARY KEY (key, lock_seq)
+                )
+                """,
+                "CREATE INDEX saga_lock_keys_saga ON saga_lock_keys (saga_id)",
+            ])
+    ]
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SagaEngine
+
+/// The ``SagaStore`` for many workers: PostgreSQL through postgres-nio's `PostgresClient`.
+///
+/// Claims use `FOR UPDATE SKIP LOCKED`; each worker transition is one statement (data-modifying
+/// CTEs fenced on the token), so the happy path costs one round trip and one commit per step.
+/// Idle workers are woken by `LISTEN/NOTIFY` and poll only as a fallback.
+///
+/// The client must be running (`client.run()`, or as a service in a `ServiceGroup`) while the
+/// store is used.
+public final class PostgresSagaStore: SagaStore {
+    /// Store settings.
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        public var database: String
+        /// Schema for all tables (created by ``migrate()``); default `public`.
+        public var schema: String?
+        public var tls: TLSMode
+        /// Pool size; workers need one connection per concurrent saga plus one for notifications.
+        public var maximumConnections: Int
+
+        /// TLS use, as in libpq's `sslmode`.
+        public enum TLSMode: String, Sendable {
+            case disable
+            case prefer
+            case require
+        }
+
+        public init(
+            host: String = "localhost", port: Int = 5432, username: String, password: String? = nil, database: String,
+            schema: String? = nil, tls: TLSMode = .prefer, maximumConnections: Int = 20
+        ) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+            self.schema = schema
+            self.tls = tls
+            self.maximumConnections = maximumConnections
+        }
+
+        var clientConfiguration: PostgresClient.Configuration {
+            let tls: PostgresClient.Configuration.TLS
+            switch self.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(.makeClientConfiguration())
+            case .require: tls = .require(.makeClientConfiguration())
+            }
+            var configuration = PostgresClient.Configuration(
+                host: host, port: port, username: username, password: password, database: database, tls: tls)
+            configuration.options.maximumConnections = maximumConnections
+            configuration.options.connectTimeout = .seconds(5)
+            if let schema {
+                configuration.options.additionalStartupParameters = [("search_path", schema)]
+            }
+            return configuration
+        }
+
+        /// The NOTIFY channel, distinct per schema so test schemas do not wake each other.
+        var channel: String { "arcadia_" + (schema ?? "public") }
+    }
+
+    public let client: PostgresClient
+    let configuration: Configuration
+    let logger: Logger
+    let counter = StatisticsCounter()
+
+    /// Creates the store and its client; run ``client`` before using it.
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+    }
+
+    public var statistics: StoreStatistics { counter.snapshot }
+
+    /// Checks that the server answers, with a short timeout and an error that names the host.
+    public func checkConnection() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.execute("SELECT 1") }
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                throw StorageError(.unreachable, "no answer from PostgreSQL at \(self.configuration.host):\(self.configuration.port) within 10 s")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    // MARK: Low-level helpers
+
+    /// Runs one statement on a pooled connection; returns all rows.
+    @discardableResult
+    func execute(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        counter.statement()
+        do {
+            var rows: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+            return rows
+        } catch {
+            throw mapError(error)
+        }
+    }
+
+    /// Runs `body` in a transaction (BEGIN … COMMIT, rolled back if it throws).
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        counter.statement(2)
+        do {
+            let result = try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            counter.commit()
+            return result
+        } catch {
+            throw mapError(error)
+        }
+    }
+
+    /// Runs one statement on a connection inside a transaction.
+    @discardableResult
+    func execute(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [PostgresRow] {
+        counter.statement()
+        var rows: [PostgresRow] = []
+        for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    /// Turns a postgres-nio error into a ``StorageError`` that names the problem without SQL.
+    func mapError(_ error: any Error) -> any Error {
+        if error is StorageError || error is CancellationError { return error }
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo {
+                let state = info[.sqlState] ?? "?"
+                let message = info[.message] ?? "unknown error"
+                if state == "28P01" || state == "28000" {
+                    return StorageError(.unreachable, "PostgreSQL refused the credentials for user '\(configuration.username)': \(message)", underlying: error)
+                }
+                if state == "3D000" {
+                    return StorageError(.unreachable, "PostgreSQL database '\(configuration.database)' does not exist: \(message)", underlying: error)
+                }
+                return StorageError(.query, "PostgreSQL error \(state): \(message)", underlying: error)
+            }
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .sslUnsupported:
+                return StorageError(
+                    .unreachable,
+                    "cannot reach PostgreSQL at \(configuration.host):\(configuration.port) (\(error.code)); is the server running and the URL right?",
+                    underlying: error)
+            default:
+                return StorageError(.query, "PostgreSQL request failed (\(error.code))", underlying: error)
+            }
+        }
+        return StorageError(
+            .unreachable, "cannot reach PostgreSQL at \(configuration.host):\(configuration.port): \(error)", underlying: error)
+    }
+}

@@ -1,0 +1,10 @@
+import ArcadiaCLI
+import ArgumentParser
+
+/// The `arcadia` executable: everything lives in `ArcadiaCLI`.
+@main
+struct Arcadia {
+    static func main() async {
+        await ArcadiaCommand.main(nil)
+    }
+}
