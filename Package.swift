@@ -65,12 +65,16 @@ let package = Package(
         ),
         .testTarget(
             name: "SagaEngineTests",
-            dependencies: ["SagaEngine"],
+            dependencies: ["SagaEngine", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ArcadiaStorageTests",
-            dependencies: ["SagaEngine", "ArcadiaStorage", "ArcadiaCLI", "arcadia"],
+            name: "ArcadiaTests",
+            dependencies: [
+                "SagaEngine", "ArcadiaStorage", "ArcadiaCLI", "arcadia",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -159,3 +159,14 @@ public final class PostgresSagaStore: SagaStore {
             .unreachable, "cannot reach PostgreSQL at \(configuration.host):\(configuration.port): \(error)", underlying: error)
     }
 }
+
+extension PostgresSagaStore {
+    /// Drops the store's schema and everything in it (used to clean up isolated test schemas).
+    /// Refuses to drop `public`.
+    public func dropSchema() async throws {
+        guard let schema = configuration.schema, schema != "public" else {
+            throw StorageError(.query, "refusing to drop the public schema")
+        }
+        try await execute(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(Self.quoteIdentifier(schema)) CASCADE"))
+    }
+}

@@ -76,6 +76,9 @@ public final class SagaEngine: Sendable {
         self.logger = logger
     }
 
+    /// Sagas held by this process's workers right now.
+    public var runningSagaCount: Int { running.count }
+
     /// Progress events from this process's workers.
     public func events() -> AsyncStream<EngineEvent> { eventBus.subscribe() }
 

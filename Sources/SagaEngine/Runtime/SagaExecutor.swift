@@ -130,9 +130,11 @@ private final class SagaRun {
         if executor.shutdown.isSet { return try await handBack() }
         let name = saga.stepNames[index]
         guard let step = engine.registry.step(named: name) else {
+            // The step never ran, so there is nothing of it to undo: compensation starts below it.
             return try await failForward(
                 index: index,
-                message: "step '\(name)' is not registered in this worker (renamed or removed since the saga started?)")
+                message: "step '\(name)' is not registered in this worker (renamed or removed since the saga started?)",
+                ran: false)
         }
         if attempts > step.retryPolicy.maximumAttempts {
             return try await failForward(
@@ -231,14 +233,14 @@ private final class SagaRun {
         return .stop(result.next)
     }
 
-    private func failForward(index: Int, message: String) async throws -> Next {
+    private func failForward(index: Int, message: String, ran: Bool = true) async throws -> Next {
         let name = index < saga.stepNames.count ? saga.stepNames[index] : "?"
         let failed = StepUpdate(index: index, status: .failed, error: .set(message), finished: true)
         engine.eventBus.emit(.stepFinished(sagaID: saga.id, step: index, name: name, status: .failed, error: message))
         let reason = "step \(index) (\(name)) failed: \(message)"
         logger.warning("step failed", metadata: ["saga.step": "\(index)", "error": "\(message)"])
         guard saga.holdOnFailure else {
-            return try await beginCompensation(from: index, stepUpdates: [failed], reason: reason)
+            return try await beginCompensation(from: ran ? index : index - 1, stepUpdates: [failed], reason: reason)
         }
         let commit = SagaCommit(
             sagaID: saga.id, fencingToken: handle.fencingToken, status: .failed, currentStep: index,

@@ -1,0 +1,112 @@
+import Foundation
+import SagaEngine
+import Testing
+
+/// The `arcadia` binary: exit codes, JSON output and bad input.
+@Suite("CLI")
+struct CLITests {
+    private func temporaryDatabase() throws -> (url: String, path: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("a.sqlite").path
+        return ("sqlite:" + path, path)
+    }
+
+    @Test("saga run --json prints one object and exits 0 only when completed")
+    func runJSON() async throws {
+        let db = try temporaryDatabase()
+        let ok = try await ChildProcess.run(["saga", "run", "test-echo", "--input", "steps=3", "--database", db.url, "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(ok.stdout.utf8))
+        #expect(object["status"] == "completed")
+        #expect(object["error"] == nil || object["error"] == .null)
+        #expect(object["context"] == ["echoed_at_step_0": "hello", "echoed_at_step_1": "hello", "echoed_at_step_2": "hello"])
+        guard case .array(let steps)? = object["steps"] else { Issue.record("no steps"); return }
+        #expect(steps.count == 3)
+        for step in steps {
+            guard case .object(let fields) = step else { continue }
+            #expect(fields["status"] == "completed")
+            #expect(fields["attempts"] == 1)
+            #expect(fields["name"] == "echo")
+            #expect(fields["index"] != nil)
+        }
+        let id = try #require(object["id"]?.stringValue)
+
+        let failed = try await ChildProcess.run(["saga", "run", "test-fail", "--input", "fail_at=0", "--input", "steps=1", "--database", db.url])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("rolled_back"))
+
+        let shown = try await ChildProcess.run(["saga", "show", id, "--database", db.url, "--json"])
+        #expect(shown.status == 0)
+        #expect(try JSONDecoder().decode([String: JSONValue].self, from: Data(shown.stdout.utf8))["id"] == .string(id))
+
+        let listed = try await ChildProcess.run(["saga", "list", "--status", "rolled_back", "--database", db.url])
+        #expect(listed.status == 0)
+        #expect(listed.stdout.contains("test-fail"))
+        #expect(!listed.stdout.contains("test-echo"))
+    }
+
+    @Test("saga start enqueues; a worker started later runs it; idempotency key returns the same saga")
+    func startThenWorker() async throws {
+        let db = try temporaryDatabase()
+        let first = try await ChildProcess.run(
+            ["saga", "start", "test-echo", "--idempotency-key", "k1", "--database", db.url, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try await ChildProcess.run(
+            ["saga", "start", "test-echo", "--idempotency-key", "k1", "--database", db.url, "--json"])
+        let a = try JSONDecoder().decode([String: JSONValue].self, from: Data(first.stdout.utf8))
+        let b = try JSONDecoder().decode([String: JSONValue].self, from: Data(again.stdout.utf8))
+        #expect(a["id"] == b["id"])
+        #expect(a["status"] == "pending")
+        let worker = try ChildProcess(["worker", "--database", db.url, "--poll-seconds", "0.1"])
+        try await worker.waitForLine(containing: "saga finished")
+        worker.kill(SIGTERM)
+        #expect(try await worker.waitForExit() == 0)
+        let shown = try await ChildProcess.run(["saga", "show", a["id"]!.stringValue!, "--database", db.url, "--json"])
+        #expect(try JSONDecoder().decode([String: JSONValue].self, from: Data(shown.stdout.utf8))["status"] == "completed")
+    }
+
+    @Test(
+        "bad input: a clear error, a non-zero exit, nothing written",
+        arguments: [
+            (["saga", "run", "no-such-template"], "unknown template 'no-such-template'"),
+            (["saga", "start", "test-echo", "--input", "steps=abc"], "input 'steps' must be an int"),
+            (["saga", "start", "test-fail"], "missing required input 'fail_at'"),
+            (["saga", "start", "test-echo", "--input", "colour=red"], "unknown input 'colour'"),
+            (["saga", "start", "test-echo", "--input", "steps"], "--input expects key=value"),
+            (["saga", "list", "--status", "sideways"], "unknown status 'sideways'"),
+            (["saga", "show", "not-a-uuid"], "is not a saga id"),
+            (["worker", "--concurrency", "0"], "--concurrency must be between 1 and 1024"),
+        ])
+    func badInput(arguments: [String], message: String) async throws {
+        let db = try temporaryDatabase()
+        let result = try await ChildProcess.run(arguments + ["--database", db.url])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
+        // Validation happens before the database is touched.
+        #expect(!FileManager.default.fileExists(atPath: db.path))
+    }
+
+    @Test("malformed and unreachable databases fail fast with a clear error and no password in it")
+    func badDatabases() async throws {
+        let malformed = try await ChildProcess.run(["saga", "list", "--database", "mysql://x"])
+        #expect(malformed.status != 0)
+        #expect(malformed.stderr.contains("must start with sqlite: or postgres://"))
+
+        let noDatabase = try await ChildProcess.run(["saga", "list", "--database", "postgres://u:hunter2@127.0.0.1:5432"])
+        #expect(noDatabase.status != 0)
+        #expect(noDatabase.stderr.contains("names no database"))
+        #expect(!noDatabase.stderr.contains("hunter2"))
+
+        let started = Date()
+        let unreachable = try await ChildProcess.run(["saga", "list", "--database", "postgres://u:hunter2@127.0.0.1:1/arcadia?sslmode=disable"])
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("127.0.0.1:1"), "stderr was: \(unreachable.stderr)")
+        #expect(!unreachable.stderr.contains("hunter2"))
+        #expect(Date().timeIntervalSince(started) < 15)
+
+        let missingDirectory = try await ChildProcess.run(["saga", "list", "--database", "sqlite:/nonexistent/dir/a.sqlite"])
+        #expect(missingDirectory.status != 0)
+        #expect(missingDirectory.stderr.contains("does not exist"))
+    }
+}

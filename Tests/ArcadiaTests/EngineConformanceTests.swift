@@ -1,0 +1,365 @@
+import ArcadiaStorage
+import Foundation
+import SagaEngine
+import Testing
+
+/// Every runner behaviour, on every backend (SQLite always; PostgreSQL when configured or in CI).
+@Suite("Saga engine conformance")
+struct EngineConformanceTests {
+    private static func probe() -> String { UUID().uuidString }
+
+    @Test("happy path: pending → running → completed, one ledger row per step", arguments: Backend.enabled)
+    func happyPath(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, created) = try await engine.start("test-echo", inputs: ["steps": 5, "message": "hi"])
+            #expect(created)
+            #expect(saga.status == .pending)
+            #expect(saga.stepNames == Array(repeating: "echo", count: 5))
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .completed)
+            #expect(done.leaseOwner == nil)
+            #expect(done.finishedAt != nil)
+            for index in 0..<5 { #expect(done.context["echoed_at_step_\(index)"] == "hi") }
+            let detail = try await engine.detail(saga.id)
+            #expect(detail.steps.map(\.status) == Array(repeating: .completed, count: 5))
+            #expect(detail.steps.allSatisfy { $0.attempts == 1 && $0.polls == 0 && $0.finishedAt != nil })
+            let kinds = detail.events.map(\.kind)
+            #expect(kinds.first == "saga_created")
+            #expect(kinds.contains("claimed"))
+            #expect(kinds.filter { $0 == "step_completed" }.count == 5)
+            #expect(kinds.last == "saga_completed")
+        }
+    }
+
+    @Test("a failing step is retried with backoff, then compensation walks back to step 0", arguments: Backend.enabled)
+    func failureCompensates(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("test-fail", inputs: ["steps": 4, "fail_at": 2])
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .rolledBack)
+            #expect(done.error?.contains("step 2 (fail) failed") == true)
+            let detail = try await engine.detail(saga.id)
+            // Step 3 never ran; 2 (the failed step itself), 1 and 0 were compensated.
+            #expect(detail.steps.map(\.index) == [0, 1, 2])
+            #expect(detail.steps.map(\.status) == [.compensated, .compensated, .compensated])
+            #expect(detail.steps[2].attempts == 3)
+            #expect(detail.steps[2].error?.contains("injected failure on attempt 3") == true)
+            #expect(detail.events.filter { $0.kind == "step_retry_scheduled" }.count == 2)
+            let compensated = detail.events.filter { $0.kind == "step_compensated" }.compactMap(\.stepIndex)
+            #expect(compensated == [2, 1, 0])
+            #expect(detail.events.last?.kind == "saga_rolled_back")
+        }
+    }
+
+    @Test("a retryable failure that clears completes the saga", arguments: Backend.enabled)
+    func retryThenSucceed(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("test-fail", inputs: ["steps": 3, "fail_at": 1, "fail_attempts": "2"])
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .completed)
+            let steps = try await engine.detail(saga.id).steps
+            #expect(steps[1].attempts == 3)
+            #expect(steps[1].error == nil)
+        }
+    }
+
+    @Test("a compensation that fails for good leaves the saga failed; retry finishes it", arguments: Backend.enabled)
+    func compensationFailureAndRetry(backend: Backend) async throws {
+        let probe = Self.probe()
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("t-compensation-fails", inputs: ["probe": .string(probe)])
+            let failed = try await engine.waitUntilTerminal(saga.id)
+            #expect(failed.status == .failed)
+            #expect(failed.error?.contains("compensation failed for step(s) 1 (flaky_compensation)") == true)
+            var steps = try await engine.detail(saga.id).steps
+            // It carried on past the step needing a human: step 0 was still compensated.
+            #expect(steps.map(\.status) == [.compensated, .compensationFailed, .compensated])
+            #expect(steps[1].compensationAttempts == 2)
+            await #expect(throws: EngineError.self) { try await engine.resume(saga.id) }
+
+            Probe.shared.set(probe + ":fixed")
+            let retried = try await engine.retry(saga.id)
+            #expect(retried.status == .compensating)
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .rolledBack)
+            steps = try await engine.detail(saga.id).steps
+            #expect(steps.map(\.status) == [.compensated, .compensated, .compensated])
+            #expect(Probe.shared.log(probe) == ["compensated 1"])
+        }
+    }
+
+    @Test("a durable wait parks the saga without holding a worker, then resumes as a poll", arguments: Backend.enabled)
+    func durableWait(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": "0.4"])
+            let parked = try await engine.waitUntil(saga.id, timeout: .seconds(10)) { $0.status == .waiting }
+            #expect(parked.leaseOwner == nil)
+            #expect(parked.runAt > parked.updatedAt)
+            #expect(parked.waitKind == .poll)
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .completed)
+            let step = try #require(try await engine.detail(saga.id).steps.first)
+            #expect(step.attempts == 1)
+            #expect(step.polls == 1)
+            #expect(done.finishedAt!.timeIntervalSince(done.createdAt) >= 0.4)
+        }
+    }
+
+    @Test("a parked saga waits for the injected clock", arguments: Backend.enabled)
+    func manualClock(backend: Backend) async throws {
+        let clock = ManualClock(now: Date())
+        try await TestDatabase.withEngine(backend, clock: clock) { engine in
+            let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": 3600])
+            _ = try await engine.waitUntil(saga.id, timeout: .seconds(10)) { $0.status == .waiting }
+            clock.advance(by: .seconds(1800))
+            #expect(try await engine.detail(saga.id).saga.status == .waiting)
+            clock.advance(by: .seconds(1801))
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .completed)
+        }
+    }
+
+    @Test("cancel reaches a running step through task cancellation and compensates", arguments: Backend.enabled)
+    func cancelRunningStep(backend: Backend) async throws {
+        let probe = Self.probe()
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("t-blocking", inputs: ["probe": .string(probe)])
+            try await Probe.shared.waitEntered(probe + ":blocking")
+            let cancelled = try await engine.cancel(saga.id)
+            #expect(cancelled.cancelRequested)
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .rolledBack)
+            #expect(done.error == "cancelled by operator")
+            let steps = try await engine.detail(saga.id).steps
+            #expect(steps.map(\.status) == [.compensated, .compensated])
+            #expect(steps[1].error?.contains("interrupted by cancel") == true)
+            #expect(Probe.shared.log(probe) == ["compensated 1"])
+        }
+    }
+
+    @Test("cancel wakes a waiting saga at once", arguments: Backend.enabled)
+    func cancelWaiting(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": 3600])
+            _ = try await engine.waitUntil(saga.id, timeout: .seconds(10)) { $0.status == .waiting }
+            try await engine.cancel(saga.id)
+            let done = try await engine.waitUntilTerminal(saga.id, timeout: .seconds(10))
+            #expect(done.status == .rolledBack)
+        }
+    }
+
+    @Test("cancel of a saga no worker has touched rolls it back directly", arguments: Backend.enabled)
+    func cancelPending(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend, startWorker: false) { engine in
+            let (saga, _) = try await engine.start("test-echo")
+            let cancelled = try await engine.cancel(saga.id)
+            #expect(cancelled.status == .rolledBack)
+            #expect(try await engine.detail(saga.id).steps.isEmpty)
+            await #expect(throws: EngineError.self) { try await engine.cancel(saga.id) }
+        }
+    }
+
+    @Test("kill stops a saga without compensation and fences out its worker", arguments: Backend.enabled)
+    func kill(backend: Backend) async throws {
+        let probe = Self.probe()
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("t-blocking", inputs: ["probe": .string(probe)])
+            try await Probe.shared.waitEntered(probe + ":blocking")
+            let killed = try await engine.kill(saga.id)
+            #expect(killed.status == .killed)
+            // Wait for the worker to notice: its step is interrupted and its writes are fenced out.
+            try await withTimeout(.seconds(10), "worker releasing the killed saga") {
+                while engine.runningSagaCount > 0 { await Task.yield() }
+            }
+            let detail = try await engine.detail(saga.id)
+            #expect(detail.saga.status == .killed)
+            #expect(detail.steps.map(\.status) == [.completed, .running])
+            #expect(!detail.events.contains { $0.kind.contains("compensat") })
+            #expect(Probe.shared.log(probe).isEmpty)
+            await #expect(throws: EngineError.self) { try await engine.kill(saga.id) }
+        }
+    }
+
+    @Test("idempotent start returns the existing saga; reuse with other inputs is an error", arguments: Backend.enabled)
+    func idempotentStart(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend, startWorker: false) { engine in
+            let options = SagaEngine.StartOptions(idempotencyKey: "deploy-42")
+            let first = try await engine.start("test-echo", inputs: ["steps": 2], options: options)
+            let second = try await engine.start("test-echo", inputs: ["steps": "2"], options: options)
+            #expect(first.created)
+            #expect(!second.created)
+            #expect(first.saga.id == second.saga.id)
+            await #expect(throws: EngineError.self) {
+                try await engine.start("test-echo", inputs: ["steps": 3], options: options)
+            }
+            let listed = try await engine.list()
+            #expect(listed.count == 1)
+        }
+    }
+
+    @Test("bad input is rejected at start with every problem named, and nothing is written", arguments: Backend.enabled)
+    func badInput(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend, startWorker: false) { engine in
+            let unknown = await #expect(throws: EngineError.self) { try await engine.start("no-such-template") }
+            #expect(unknown?.code == .unknownTemplate)
+            #expect(unknown?.message.contains("test-echo") == true)
+            let invalid = await #expect(throws: SagaInputError.self) {
+                try await engine.start("test-fail", inputs: ["steps": "many", "colour": "red"])
+            }
+            #expect(invalid?.problems.count == 3)
+            #expect(invalid?.description.contains("unknown input 'colour'") == true)
+            #expect(invalid?.description.contains("input 'steps' must be an int, got \"many\"") == true)
+            #expect(invalid?.description.contains("missing required input 'fail_at'") == true)
+            let range = await #expect(throws: SagaInputError.self) {
+                try await engine.start("test-fail", inputs: ["steps": 3, "fail_at": 7])
+            }
+            #expect(range?.description.contains("fail_at") == true)
+            let listed = try await engine.list()
+            #expect(listed.isEmpty)
+        }
+    }
+
+    @Test("a stored step name that no longer resolves fails clearly and compensates what it can", arguments: Backend.enabled)
+    func unknownStoredStep(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend) { engine in
+            let now = Date()
+            let (saga, _) = try await engine.store.createSaga(
+                NewSaga(kind: .test, template: "old-template", stepNames: ["echo", "removed_step"], inputs: [:], runAt: now, now: now))
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .rolledBack)
+            #expect(done.error?.contains("step 'removed_step' is not registered") == true)
+            let steps = try await engine.detail(saga.id).steps
+            #expect(steps.map(\.status) == [.compensated, .failed])
+        }
+    }
+
+    @Test("a held saga resumes from its failed step; cancel of a held saga compensates", arguments: Backend.enabled)
+    func resumeHeld(backend: Backend) async throws {
+        let probe = Self.probe()
+        try await TestDatabase.withEngine(backend) { engine in
+            let (saga, _) = try await engine.start("t-hold", inputs: ["probe": .string(probe)])
+            let held = try await engine.waitUntilTerminal(saga.id)
+            #expect(held.status == .failed)
+            #expect(held.error?.contains("held for an operator") == true)
+            #expect(try await engine.detail(saga.id).steps.map(\.status) == [.completed, .failed])
+            await #expect(throws: EngineError.self) { try await engine.retry(saga.id) }
+
+            Probe.shared.set(probe + ":fixed")
+            try await engine.resume(saga.id)
+            let done = try await engine.waitUntilTerminal(saga.id)
+            #expect(done.status == .completed)
+            #expect(done.error == nil)
+            let steps = try await engine.detail(saga.id).steps
+            #expect(steps.map(\.status) == [.completed, .completed, .completed])
+            #expect(steps[1].attempts == 1)
+
+            let (other, _) = try await engine.start("t-hold", inputs: ["probe": .string(Self.probe())])
+            _ = try await engine.waitUntilTerminal(other.id)
+            try await engine.cancel(other.id)
+            #expect(try await engine.waitUntilTerminal(other.id).status == .rolledBack)
+            // Templates that compensate cannot be resumed.
+            let (plain, _) = try await engine.start("test-fail", inputs: ["steps": 1, "fail_at": 0])
+            _ = try await engine.waitUntilTerminal(plain.id)
+            await #expect(throws: EngineError.self) { try await engine.resume(plain.id) }
+        }
+    }
+
+    @Test("a worker whose lease was taken over cannot commit anything", arguments: Backend.enabled)
+    func fencing(backend: Backend) async throws {
+        try await TestDatabase.withStore(backend) { store, _ in
+            let engine = SagaEngine(store: store, registry: .testing, logger: TestDatabase.logger)
+            let (saga, _) = try await engine.start("test-echo", inputs: ["steps": 3])
+            let t0 = Date()
+            let a = try #require(try await store.claim(ClaimRequest(workerID: "A", now: t0, leaseUntil: t0.addingTimeInterval(1))))
+            #expect(a.attempts == 1)
+            // A stalls past its lease; B re-claims.
+            let t1 = t0.addingTimeInterval(2)
+            let b = try #require(try await store.claim(ClaimRequest(workerID: "B", now: t1, leaseUntil: t1.addingTimeInterval(30))))
+            #expect(b.saga.fencingToken > a.saga.fencingToken)
+            #expect(b.attempts == 2)
+            let eventsBefore = try await store.events(sagaID: saga.id).count
+            let stale = SagaCommit(
+                sagaID: saga.id, fencingToken: a.saga.fencingToken, status: .running, currentStep: 1, context: ["stale": true],
+                runAt: t1, stepUpdates: [StepUpdate(index: 0, status: .completed, output: ["stale": true], finished: true)],
+                attempt: StepAttempt(index: 1, name: "echo", phase: .attempt), events: [NewSagaEvent("step_completed", step: 0)],
+                now: t1)
+            #expect(try await store.commit(stale).applied == false)
+            #expect(try await store.heartbeat(sagaID: saga.id, fencingToken: a.saga.fencingToken, leaseUntil: t1, now: t1) == .lost)
+            let after = try #require(try await store.saga(id: saga.id))
+            #expect(after.context.isEmpty)
+            #expect(after.currentStep == 0)
+            #expect(after.leaseOwner == "B")
+            #expect(try await store.steps(sagaID: saga.id).map(\.status) == [.running])
+            #expect(try await store.events(sagaID: saga.id).count == eventsBefore)
+            // B still can.
+            var fresh = stale
+            fresh.fencingToken = b.saga.fencingToken
+            #expect(try await store.commit(fresh).applied)
+        }
+    }
+
+    @Test("a dead worker's saga is re-claimed after its lease and re-enters its current step", arguments: Backend.enabled)
+    func reclaimAfterLease(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend, startWorker: false) { engine in
+            let (saga, _) = try await engine.start("test-echo", inputs: ["steps": 2])
+            let now = Date()
+            // A worker claims and dies without a heartbeat.
+            _ = try await engine.store.claim(ClaimRequest(workerID: "dead", now: now, leaseUntil: now.addingTimeInterval(1)))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 1)).run() }
+                let done = try await engine.waitUntilTerminal(saga.id, timeout: .seconds(20))
+                group.cancelAll()
+                #expect(done.status == .completed)
+                #expect(done.finishedAt!.timeIntervalSince(now) >= 1)
+            }
+            let detail = try await engine.detail(saga.id)
+            #expect(detail.steps.map(\.attempts) == [2, 1])
+            let claimers = detail.events.filter { $0.kind == "claimed" }.compactMap(\.detail)
+            #expect(claimers.count == 2)
+            #expect(claimers.first == "dead")
+        }
+    }
+
+    @Test("sagas sharing a lock key never overlap and run in start order", arguments: Backend.enabled)
+    func lockKeysSerialise(backend: Backend) async throws {
+        let probe = Self.probe()
+        try await TestDatabase.withEngine(backend, concurrency: 6) { engine in
+            var ids: [UUID] = []
+            for _ in 0..<6 {
+                ids.append(try await engine.start("t-overlap", inputs: ["probe": .string(probe), "key": "db"]).saga.id)
+            }
+            for id in ids { #expect(try await engine.waitUntilTerminal(id).status == .completed) }
+            #expect(Probe.shared.maxActive(probe + ":db") == 1)
+            let entered = Probe.shared.log(probe + ":db").filter { $0.hasPrefix("enter") }
+            // Each saga's two steps enter back to back, sagas in start order.
+            #expect(entered == ids.flatMap { ["enter \($0)", "enter \($0)"] })
+        }
+    }
+
+    @Test("sagas that do not share a lock key run concurrently", arguments: Backend.enabled)
+    func lockKeysDoNotSerialiseOthers(backend: Backend) async throws {
+        let probe = Self.probe()
+        try await TestDatabase.withEngine(backend, concurrency: 4) { engine in
+            let a = try await engine.start("t-barrier", inputs: ["probe": .string(probe), "key": "a"]).saga.id
+            let b = try await engine.start("t-barrier", inputs: ["probe": .string(probe), "key": "b"]).saga.id
+            // Each waits at a barrier for the other: both complete only if they ran at the same time.
+            #expect(try await engine.waitUntilTerminal(a).status == .completed)
+            #expect(try await engine.waitUntilTerminal(b).status == .completed)
+        }
+    }
+
+    @Test("list filters by status and template", arguments: Backend.enabled)
+    func listFilters(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend) { engine in
+            let echo = try await engine.start("test-echo", inputs: ["steps": 1]).saga.id
+            let fail = try await engine.start("test-fail", inputs: ["steps": 1, "fail_at": 0]).saga.id
+            _ = try await engine.waitUntilTerminal(echo)
+            _ = try await engine.waitUntilTerminal(fail)
+            #expect(try await engine.list(SagaFilter(status: .completed)).map(\.id) == [echo])
+            #expect(try await engine.list(SagaFilter(template: "test-fail")).map(\.id) == [fail])
+            #expect(try await engine.list(SagaFilter(limit: 1)).map(\.id) == [fail])
+            let counts = try await engine.store.countByStatus()
+            #expect(counts[.completed] == 1 && counts[.rolledBack] == 1)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import SagaEngine
+import Synchronization
+
+/// Runs the `arcadia` executable as a child process and reads its output line by line.
+final class ChildProcess: Sendable {
+    private let process: Process
+    private let lines = Mutex<[String]>([])
+    private let signal = Mutex<[CheckedContinuation<Void, Never>]>([])
+    let stdout = Mutex<Data>(Data())
+
+    /// The built `arcadia` binary, next to the test bundle (or `ARCADIA_BINARY`).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["ARCADIA_BINARY"] { return URL(fileURLWithPath: path) }
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = me.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("arcadia").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("arcadia")
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["ARCADIA_LOG_LEVEL"] = env["ARCADIA_LOG_LEVEL"] ?? "debug"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let errorPipe = Pipe()
+        let outputPipe = Pipe()
+        process.standardError = errorPipe
+        process.standardOutput = outputPipe
+        process.standardInput = FileHandle.nullDevice
+        let buffer = Mutex<String>("")
+        errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            let complete: [String] = buffer.withLock { pending in
+                pending += String(decoding: data, as: UTF8.self)
+                var parts = pending.components(separatedBy: "\n")
+                pending = parts.removeLast()
+                return parts
+            }
+            guard !complete.isEmpty else { return }
+            self.lines.withLock { $0.append(contentsOf: complete) }
+            let waiters = self.signal.withLock { waiters in
+                defer { waiters.removeAll() }
+                return waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+        outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            self.stdout.withLock { $0.append(data) }
+        }
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var stderrLines: [String] { lines.withLock { $0 } }
+
+    /// Waits until a line of standard error contains `text`; returns that line.
+    @discardableResult
+    func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        try await withTimeout(timeout, "waiting for '\(text)' from arcadia (pid \(pid))") {
+            while true {
+                if let line = self.lines.withLock({ $0.first { $0.contains(text) } }) { return line }
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let ready = self.lines.withLock { $0.contains { $0.contains(text) } }
+                    if ready {
+                        continuation.resume()
+                    } else {
+                        self.signal.withLock { $0.append(continuation) }
+                    }
+                }
+            }
+        }
+    }
+
+    func kill(_ signal: Int32 = SIGKILL) { _ = Foundation.kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to exit and returns its status.
+    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        let process = self.process
+        return try await withTimeout(timeout, "waiting for arcadia (pid \(pid)) to exit") {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+                DispatchQueue.global().async {
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                }
+            }
+        }
+    }
+
+    /// Runs `arcadia` to completion; returns exit status, standard output and standard error.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["ARCADIA_LOG_LEVEL"] = env["ARCADIA_LOG_LEVEL"] ?? "warning"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let outputPipe = Pipe()
+        let errorPipe = Pipe()
+        process.standardOutput = outputPipe
+        process.standardError = errorPipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return try await withTimeout(timeout, "arcadia \(arguments.joined(separator: " "))") {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    let group = DispatchGroup()
+                    let output = Mutex(Data())
+                    let errors = Mutex(Data())
+                    DispatchQueue.global().async(group: group) {
+                        let data = outputPipe.fileHandleForReading.readDataToEndOfFile()
+                        output.withLock { $0 = data }
+                    }
+                    DispatchQueue.global().async(group: group) {
+                        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
+                        errors.withLock { $0 = data }
+                    }
+                    group.wait()
+                    process.waitUntilExit()
+                    continuation.resume(
+                        returning: (
+                            process.terminationStatus, String(decoding: output.withLock { $0 }, as: UTF8.self),
+                            String(decoding: errors.withLock { $0 }, as: UTF8.self)
+                        ))
+                }
+            }
+        }
+    }
+}
