@@ -17,7 +17,8 @@ struct CrashTests {
         ]
     }
 
-    @Test("SIGKILL mid-step: another worker finishes the saga, the effect happens once, re-claim within lease + heartbeat", arguments: Backend.enabled)
+    @Test(
+        "SIGKILL mid-step: another worker finishes the saga, the effect happens once, re-claim within lease + heartbeat", arguments: Backend.enabled)
     func killWorkerMidStep(backend: Backend) async throws {
         let effects = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-effects-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: effects, withIntermediateDirectories: true)

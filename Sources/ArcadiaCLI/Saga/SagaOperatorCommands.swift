@@ -16,7 +16,9 @@ private func operate(
         if saga.json {
             print(SagaJSON.render(SagaJSON(record)))
         } else {
-            print("\(verb) saga \(SagaPrinter.short(record.id)): now \(record.status.rawValue)\(record.cancelRequested && !record.status.isTerminal ? " (cancel requested)" : "")")
+            print(
+                "\(verb) saga \(SagaPrinter.short(record.id)): now \(record.status.rawValue)\(record.cancelRequested && !record.status.isTerminal ? " (cancel requested)" : "")"
+            )
         }
     }
 }

@@ -24,7 +24,9 @@ struct SagaStartCommand: AsyncParsableCommand {
             if start.json {
                 print(SagaJSON.render(SagaJSON(saga)))
             } else {
-                print("\(created ? "started" : "already exists:") saga \(SagaPrinter.short(saga.id)) (\(saga.template), \(saga.stepNames.count) steps, \(saga.status.rawValue))")
+                print(
+                    "\(created ? "started" : "already exists:") saga \(SagaPrinter.short(saga.id)) (\(saga.template), \(saga.stepNames.count) steps, \(saga.status.rawValue))"
+                )
             }
         }
     }

@@ -79,6 +79,7 @@ extension PostgresSagaStore {
         let inserted: [PostgresRow]
         if keys.isEmpty {
             inserted = try await execute(query)
+            if !inserted.isEmpty { counter.commit() }
         } else {
             inserted = try await transaction { connection in
                 try await self.lockKeysForOrdering(keys, on: connection)
@@ -102,7 +103,9 @@ extension PostgresSagaStore {
     // MARK: Claim
 
     public func claim(_ request: ClaimRequest) async throws -> ClaimedSaga? {
-        try await execute(claimQuery(request)).first.map(decodeClaim)
+        guard let row = try await execute(claimQuery(request)).first else { return nil }
+        counter.commit()
+        return try decodeClaim(row)
     }
 
     private func decodeClaim(_ row: PostgresRow) throws -> ClaimedSaga {
@@ -338,6 +341,11 @@ extension PostgresSagaStore {
 
     public func saga(id: UUID) async throws -> SagaRecord? {
         try await execute("SELECT \(unescaped: Self.sagaColumns) FROM saga_runs WHERE id = \(id)").first.map(Self.decodeSaga)
+    }
+
+    public func sagas(ids: [UUID]) async throws -> [SagaRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try await execute("SELECT \(unescaped: Self.sagaColumns) FROM saga_runs WHERE id = ANY(\(ids))").map(Self.decodeSaga)
     }
 
     public func steps(sagaID: UUID) async throws -> [StepRecord] {

@@ -138,7 +138,8 @@ public final class PostgresSagaStore: SagaStore {
                 let state = info[.sqlState] ?? "?"
                 let message = info[.message] ?? "unknown error"
                 if state == "28P01" || state == "28000" {
-                    return StorageError(.unreachable, "PostgreSQL refused the credentials for user '\(configuration.username)': \(message)", underlying: error)
+                    return StorageError(
+                        .unreachable, "PostgreSQL refused the credentials for user '\(configuration.username)': \(message)", underlying: error)
                 }
                 if state == "3D000" {
                     return StorageError(.unreachable, "PostgreSQL database '\(configuration.database)' does not exist: \(message)", underlying: error)

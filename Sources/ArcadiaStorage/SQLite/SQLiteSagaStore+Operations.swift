@@ -202,6 +202,18 @@ extension SQLiteSagaStore {
         }
     }
 
+    public func sagas(ids: [UUID]) async throws -> [SagaRecord] {
+        var result: [SagaRecord] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let placeholders = (1...chunk.count).map { "?\($0)" }.joined(separator: ", ")
+            let sql = "SELECT \(Self.sagaColumns) FROM saga_runs WHERE id IN (\(placeholders))"
+            let binds: [SQLiteData] = chunk.map { SQLiteData.uuid($0) }
+            let found: [SagaRecord] = try await read { try await self.rows(sql, binds).map(Self.decodeSaga) }
+            result += found
+        }
+        return result
+    }
+
     public func steps(sagaID: UUID) async throws -> [StepRecord] {
         try await read {
             try await rows("SELECT \(Self.stepColumns) FROM saga_step_results WHERE saga_id = ?1 ORDER BY step_idx", [.uuid(sagaID)])

@@ -188,7 +188,10 @@ public final class SagaEngine: Sendable {
                 let commit = SagaCommit(
                     sagaID: id, fencingToken: saga.fencingToken, bumpFencingToken: true, status: .compensating,
                     currentStep: saga.currentStep, runAt: now, releaseLease: true, cancelRequested: true,
-                    events: [NewSagaEvent("cancel_requested"), NewSagaEvent("compensation_started", step: saga.currentStep, detail: "cancelled by operator")],
+                    events: [
+                        NewSagaEvent("cancel_requested"),
+                        NewSagaEvent("compensation_started", step: saga.currentStep, detail: "cancelled by operator"),
+                    ],
                     locks: .reacquire(saga.lockKeys), wakeWorkers: true, now: now)
                 if try await store.commit(commit).applied { return try await wakeAfterOperator(id) }
             case .pending where saga.fencingToken == 0:
@@ -249,7 +252,8 @@ public final class SagaEngine: Sendable {
         guard let from = detail.steps.filter({ $0.status == .compensationFailed }).map(\.index).max() else {
             throw EngineError(
                 .invalidTransition,
-                "saga \(short(id)) is held after step \(saga.currentStep) failed; use `saga resume` to run that step again or `saga cancel` to compensate")
+                "saga \(short(id)) is held after step \(saga.currentStep) failed; use `saga resume` to run that step again or `saga cancel` to compensate"
+            )
         }
         let now = clock.now
         let commit = SagaCommit(
@@ -272,7 +276,8 @@ public final class SagaEngine: Sendable {
             let why =
                 saga.status != .failed
                 ? "it is \(saga.status.rawValue)"
-                : saga.holdOnFailure ? "it failed while compensating (use `saga retry`)" : "its template '\(saga.template)' compensates on failure instead of holding"
+                : saga.holdOnFailure
+                    ? "it failed while compensating (use `saga retry`)" : "its template '\(saga.template)' compensates on failure instead of holding"
             throw EngineError(.invalidTransition, "saga \(short(id)) cannot be resumed: \(why)")
         }
         let now = clock.now

@@ -183,7 +183,8 @@ private final class SagaRun {
                 return try await park(
                     index: index, kind: .retry, delay: delay,
                     stepUpdates: [StepUpdate(index: index, status: .running, error: .set(text))],
-                    event: NewSagaEvent("step_retry_scheduled", step: index, detail: "attempt \(attempts) failed: \(text); retrying in \(format(delay))"))
+                    event: NewSagaEvent(
+                        "step_retry_scheduled", step: index, detail: "attempt \(attempts) failed: \(text); retrying in \(format(delay))"))
             }
             return try await failForward(index: index, message: describe(effective))
         }
@@ -370,7 +371,8 @@ private final class SagaRun {
         for update in updates {
             rows[update.index]?.status = update.status
             engine.eventBus.emit(
-                .stepFinished(sagaID: saga.id, step: update.index, name: rows[update.index]?.name ?? "?", status: update.status, error: update.error.text))
+                .stepFinished(
+                    sagaID: saga.id, step: update.index, name: rows[update.index]?.name ?? "?", status: update.status, error: update.error.text))
         }
         saga.currentStep = nextCursor
     }

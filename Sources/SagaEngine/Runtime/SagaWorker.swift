@@ -113,6 +113,7 @@ public final class SagaWorker: Service {
                         engine.wake.signal()
                     }
                 } catch {
+                    if Task.isCancelled || error is CancellationError { return }
                     logger.error("claiming a saga failed", metadata: ["error": "\(String(reflecting: error))"])
                     try? await engine.clock.sleep(for: .seconds(errorDelay))
                     errorDelay = min(errorDelay * 2, 5)

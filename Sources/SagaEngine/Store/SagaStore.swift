@@ -32,6 +32,8 @@ public protocol SagaStore: Sendable {
     func requestCancel(sagaID: UUID, now: Date) async throws -> SagaRecord?
 
     func saga(id: UUID) async throws -> SagaRecord?
+    /// The sagas with these ids (missing ids are left out), in no particular order.
+    func sagas(ids: [UUID]) async throws -> [SagaRecord]
     func steps(sagaID: UUID) async throws -> [StepRecord]
     func events(sagaID: UUID) async throws -> [SagaEvent]
     /// Sagas matching the filter, newest first.

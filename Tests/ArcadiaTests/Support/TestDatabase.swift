@@ -49,7 +49,8 @@ enum TestDatabase {
         case .postgres:
             guard let base = postgresURL else {
                 throw TestSetupError(
-                    "PostgreSQL tests need POSTGRES_HOSTNAME/POSTGRES_USER/... or ARCADIA_TEST_DATABASE_URL; with CI=true they fail instead of skipping")
+                    "PostgreSQL tests need POSTGRES_HOSTNAME/POSTGRES_USER/... or ARCADIA_TEST_DATABASE_URL; with CI=true they fail instead of skipping"
+                )
             }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
             let url = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"

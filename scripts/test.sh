@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command (see README): starts PostgreSQL (installing it from Debian packages if
+# missing), then runs the whole suite, PostgreSQL suites included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+if [ -z "${ARCADIA_TEST_DATABASE_URL:-}" ] && [ -z "${POSTGRES_HOSTNAME:-}" ]; then
+  eval "$(scripts/start-postgres.sh)"
+fi
+export CI="${CI:-false}"
+echo "swift: $(swift --version 2>&1 | head -n 1)"
+echo "PostgreSQL: ${ARCADIA_TEST_DATABASE_URL:-${POSTGRES_HOSTNAME:-?}:${POSTGRES_PORT:-5432}}"
+if [ "${ARCADIA_CHECK_FORMAT:-1}" = 1 ] && swift format --version >/dev/null 2>&1; then
+  swift format lint --strict --recursive Package.swift Sources Tests
+fi
+swift build --build-tests
+swift test --skip-build "$@"
