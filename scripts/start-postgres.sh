@@ -3,7 +3,7 @@
 # user, and prints the environment the tests read (POSTGRES_HOSTNAME/PORT/USER/PASSWORD/DB).
 #   usage: eval "$(scripts/start-postgres.sh)"     (env PGPORT, PGDATA_DIR to override)
 set -euo pipefail
-port=${PGPORT:-5432}
+port=${PGPORT:-54329}
 data=${PGDATA_DIR:-/var/tmp/arcadia-pg-$port}
 user=arcadia
 password=arcadia

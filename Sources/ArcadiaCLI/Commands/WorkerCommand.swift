@@ -29,8 +29,12 @@ struct WorkerCommand: AsyncParsableCommand {
         try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, logger: logger) { store in
             let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
             let worker = engine.makeWorker(configuration: .init(concurrency: concurrency))
-            let group = ServiceGroup(
-                configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            // Running steps get this long to finish; after it they are cancelled and their sagas are
+            // left to their leases.
+            groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+            let group = ServiceGroup(configuration: groupConfiguration)
             try await group.run()
             let statistics = store.statistics
             logger.info(

@@ -48,24 +48,36 @@ extension PostgresSagaStore {
         var sql = SQLBuilder()
         let id = sql.bind(saga.id)
         let now = sql.bind(saga.now)
+        let claimed = saga.claimedBy != nil
+        let status = sql.bind(claimed ? SagaStatus.running.rawValue : SagaStatus.pending.rawValue)
+        let owner = sql.bind(saga.claimedBy)
+        let runAt = sql.bind(claimed ? saga.leaseUntil ?? saga.runAt : saga.runAt)
         sql.append(
             """
             WITH ins AS (
                 INSERT INTO saga_runs (id, kind, template, step_names, inputs, context, status, current_step,
                     deployment_id, tenant_id, triggered_by, idempotency_key, lock_keys, hold_on_failure, run_at,
-                    created_at, updated_at)
+                    lease_owner, fencing_token, created_at, updated_at)
                 VALUES (\(id), \(sql.bind(saga.kind.rawValue)), \(sql.bind(saga.template)), \(sql.bind(saga.stepNames)),
-                    \(sql.bind(try JSONValue.encodeToString(saga.inputs)))::jsonb, '{}'::jsonb, 'pending', 0,
+                    \(sql.bind(try JSONValue.encodeToString(saga.inputs)))::jsonb, '{}'::jsonb, \(status), 0,
                     \(sql.bind(saga.deploymentID))::text, \(sql.bind(saga.tenantID))::text, \(sql.bind(saga.triggeredBy))::text,
                     \(sql.bind(saga.idempotencyKey))::text, \(sql.bind(saga.lockKeys))::text[], \(sql.bind(saga.holdOnFailure)),
-                    \(sql.bind(saga.runAt)), \(now), \(now))
+                    \(runAt), \(owner)::text, \(sql.bind(claimed ? 1 : 0))::bigint, \(now), \(now))
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING \(Self.sagaColumns)
             ),
             ev AS (
-                INSERT INTO saga_events (saga_id, at, kind, detail)
-                SELECT ins.id, \(now), 'saga_created', \(sql.bind("template \(saga.template), \(saga.stepNames.count) steps"))
+                INSERT INTO saga_events (saga_id, at, kind, step_idx, detail)
+                SELECT ins.id, \(now), 'saga_created', NULL, \(sql.bind("template \(saga.template), \(saga.stepNames.count) steps"))
                 FROM ins
+                UNION ALL
+                SELECT ins.id, \(now), 'claimed', 0, ins.lease_owner FROM ins WHERE ins.lease_owner IS NOT NULL
+            ),
+            a AS (
+                -- started and claimed in one commit: the first step's attempt is recorded now
+                INSERT INTO saga_step_results (saga_id, step_idx, step_name, status, attempts, started_at)
+                SELECT ins.id, 0, ins.step_names[1], 'running', 1, \(now)
+                FROM ins WHERE ins.lease_owner IS NOT NULL AND cardinality(ins.step_names) > 0
             ),
             lk AS (
                 -- lock_seq is drawn after the advisory locks below, so it orders sagas sharing a key
@@ -117,15 +129,24 @@ extension PostgresSagaStore {
 
     private func claimQuery(_ request: ClaimRequest) -> PostgresQuery {
         var sql = SQLBuilder()
+        sql.append("WITH ")
+        appendClaim(request, to: &sql, gate: nil)
+        sql.append("\nSELECT c.*, ca.attempts AS step_attempts, ca.polls AS step_polls FROM c LEFT JOIN ca ON true")
+        return sql.query
+    }
+
+    /// The claim as three CTEs (`c`, `ca`, `cev`); with a `gate` CTE, it only acts if that CTE has a row.
+    private func appendClaim(_ request: ClaimRequest, to sql: inout SQLBuilder, gate: String?) {
         let worker = sql.bind(request.workerID)
         let leaseUntil = sql.bind(request.leaseUntil)
         let now = sql.bind(request.now)
         var filter = ""
         if let only = request.sagaID { filter += " AND q.id = \(sql.bind(only))" }
         if let excluded = request.excluding { filter += " AND q.id <> \(sql.bind(excluded))" }
+        if let gate { filter += " AND EXISTS (SELECT 1 FROM \(gate))" }
         sql.append(
             """
-            WITH c AS (
+            c AS (
                 UPDATE saga_runs r SET
                     status = CASE WHEN r.status IN ('pending', 'waiting') AND NOT r.cancel_requested THEN 'running' ELSE r.status END,
                     lease_owner = \(worker), run_at = \(leaseUntil), fencing_token = r.fencing_token + 1, updated_at = \(now)
@@ -142,7 +163,7 @@ extension PostgresSagaStore {
                     LIMIT 1)
                 RETURNING \(Self.sagaColumns)
             ),
-            a AS (
+            ca AS (
                 -- record the attempt of the step about to run (a poll after a durable wait is not an attempt)
                 INSERT INTO saga_step_results (saga_id, step_idx, step_name, status, attempts, polls, started_at)
                 SELECT c.id, c.current_step, c.step_names[c.current_step + 1], 'running',
@@ -157,49 +178,44 @@ extension PostgresSagaStore {
                     started_at = COALESCE(saga_step_results.started_at, excluded.started_at)
                 RETURNING attempts, polls
             ),
-            ev AS (
+            cev AS (
                 INSERT INTO saga_events (saga_id, at, kind, step_idx, detail)
                 SELECT c.id, \(now), 'claimed', c.current_step, \(worker) FROM c
             )
-            SELECT c.*, a.attempts AS step_attempts, a.polls AS step_polls FROM c LEFT JOIN a ON true
             """)
-        return sql.query
     }
 
     // MARK: Commit
 
     public func commit(_ commit: SagaCommit) async throws -> CommitResult {
         let query = try commitQuery(commit)
-        let needsTransaction: Bool
-        if case .reacquire = commit.locks { needsTransaction = true } else { needsTransaction = commit.claimNext != nil }
         let result: CommitResult
-        if needsTransaction {
+        if case .reacquire(let keys) = commit.locks, !keys.isEmpty {
+            // New lock sequence numbers must be drawn under the keys' advisory locks.
             result = try await transaction { connection in
-                if case .reacquire(let keys) = commit.locks, !keys.isEmpty {
-                    try await self.lockKeysForOrdering(keys, on: connection)
-                }
+                try await self.lockKeysForOrdering(keys, on: connection)
                 guard let row = try await self.execute(query, on: connection).first else { return .fenced }
-                var result = try Self.decodeCommit(row, phase: commit.attempt?.phase)
-                if let next = commit.claimNext {
-                    result.next = try await self.execute(self.claimQuery(next), on: connection).first.map(self.decodeClaim)
-                }
-                return result
+                return try self.decodeCommit(row, commit)
             }
         } else {
             guard let row = try await execute(query).first else { return .fenced }
-            result = try Self.decodeCommit(row, phase: commit.attempt?.phase)
+            result = try decodeCommit(row, commit)
             counter.commit()
         }
         if result.applied, commit.wakeWorkers { try await notifyWorkers() }
         return result
     }
 
-    private static func decodeCommit(_ row: PostgresRow, phase: StepAttempt.Phase?) throws -> CommitResult {
+    private func decodeCommit(_ row: PostgresRow, _ commit: SagaCommit) throws -> CommitResult {
         let r = row.makeRandomAccess()
-        let attempts = try r[phase == .compensation ? "compensation_attempts" : "attempts"].decode(Int?.self)
-        return CommitResult(
-            applied: true, cancelRequested: try r["cancel_requested"].decode(Bool.self), attempts: attempts ?? 0,
+        let attempts = try r[commit.attempt?.phase == .compensation ? "compensation_attempts" : "attempts"].decode(Int?.self)
+        var result = CommitResult(
+            applied: true, cancelRequested: try r["commit_cancel_requested"].decode(Bool.self), attempts: attempts ?? 0,
             polls: try r["polls"].decode(Int?.self) ?? 0)
+        if commit.claimNext != nil, try r["id"].decode(UUID?.self) != nil {
+            result.next = try decodeClaim(row)
+        }
+        return result
     }
 
     /// One statement: the fenced saga update, then step updates, the next attempt, events and lock
@@ -293,7 +309,15 @@ extension PostgresSagaStore {
                 )
                 """)
         }
-        sql.append("\nSELECT s.cancel_requested, \(returning) FROM s\(join)")
+        var claimColumns = ""
+        if let next = commit.claimNext {
+            // The final commit of a saga also claims the next runnable one, in the same statement.
+            sql.append(", ")
+            appendClaim(next, to: &sql, gate: "s")
+            claimColumns = ", c.*, ca.attempts AS step_attempts, ca.polls AS step_polls"
+            join += " LEFT JOIN c ON true LEFT JOIN ca ON true"
+        }
+        sql.append("\nSELECT s.cancel_requested AS commit_cancel_requested, \(returning)\(claimColumns) FROM s\(join)")
         return sql.query
     }
 

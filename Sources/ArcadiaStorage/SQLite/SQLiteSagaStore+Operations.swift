@@ -34,25 +34,32 @@ extension SQLiteSagaStore {
             {
                 return (try Self.decodeSaga(existing), false)
             }
+            let claimed = saga.claimedBy != nil
             let inserted = try await rows(
                 """
                 INSERT INTO saga_runs (id, kind, template, step_names, inputs, context, status, current_step,
                     deployment_id, tenant_id, triggered_by, idempotency_key, lock_keys, hold_on_failure, run_at,
-                    created_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, '{}', 'pending', 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+                    lease_owner, fencing_token, created_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?14, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?16, ?13, ?13)
                 RETURNING \(Self.sagaColumns)
                 """,
                 [
                     .uuid(saga.id), .text(saga.kind.rawValue), .text(saga.template), try .json(saga.stepNames),
                     try .json(saga.inputs), .optionalText(saga.deploymentID), .optionalText(saga.tenantID),
                     .optionalText(saga.triggeredBy), .optionalText(saga.idempotencyKey), try .json(saga.lockKeys),
-                    .integer(saga.holdOnFailure ? 1 : 0), .date(saga.runAt), .date(saga.now),
+                    .integer(saga.holdOnFailure ? 1 : 0), .date(claimed ? saga.leaseUntil ?? saga.runAt : saga.runAt), .date(saga.now),
+                    .text(claimed ? SagaStatus.running.rawValue : SagaStatus.pending.rawValue), .optionalText(saga.claimedBy),
+                    .integer(claimed ? 1 : 0),
                 ])
             guard let row = inserted.first else { throw StorageError(.query, "inserting the saga returned nothing") }
             try await acquireLocks(sagaID: saga.id, keys: saga.lockKeys)
-            try await insertEvents(
-                sagaID: saga.id, at: saga.now,
-                [NewSagaEvent("saga_created", detail: "template \(saga.template), \(saga.stepNames.count) steps")])
+            var events = [NewSagaEvent("saga_created", detail: "template \(saga.template), \(saga.stepNames.count) steps")]
+            if let owner = saga.claimedBy, let first = saga.stepNames.first {
+                _ = try await recordAttempt(
+                    sagaID: saga.id, StepAttempt(index: 0, name: first, phase: .attempt), countAttempt: true, now: saga.now)
+                events.append(NewSagaEvent("claimed", step: 0, detail: owner))
+            }
+            try await insertEvents(sagaID: saga.id, at: saga.now, events)
             return (try Self.decodeSaga(row), true)
         }
     }

@@ -64,6 +64,7 @@ public final class SagaEngine: Sendable {
     let wake = WakeSignal()
     let running = RunningSagas()
     let eventBus = EngineEventBus()
+    let handoff = LocalHandoff()
 
     public init(
         store: any SagaStore, registry: SagaRegistry, clock: any SagaClock = SystemClock(),
@@ -100,15 +101,26 @@ public final class SagaEngine: Sendable {
     ) async throws -> (saga: SagaRecord, created: Bool) {
         let prepared = try registry.prepare(template: template, inputs: inputs)
         let now = clock.now
-        let new = NewSaga(
+        var new = NewSaga(
             kind: prepared.template.kind, template: template, stepNames: prepared.stepNames, inputs: prepared.inputs,
             deploymentID: options.deploymentID, tenantID: options.tenantID, triggeredBy: options.triggeredBy,
             idempotencyKey: options.idempotencyKey, lockKeys: prepared.lockKeys + options.lockKeys,
             holdOnFailure: prepared.template.failurePolicy == .holdForOperator, runAt: options.runAt ?? now, now: now)
+        // An idle worker slot in this process takes the saga directly: start and claim in one commit.
+        // Sagas with lock keys or a later start go through the ordinary claim.
+        if new.lockKeys.isEmpty, new.runAt <= now, let owner = handoff.ownerForNewSaga {
+            new.claimedBy = owner
+            new.leaseUntil = now.addingTimeInterval(configuration.leaseDuration.seconds)
+        }
         let result = try await store.createSaga(new)
         if result.created {
-            wake.signal()
-            if options.notifyWorkers { try await store.notifyWorkers() }
+            if new.claimedBy != nil, result.saga.leaseOwner == new.claimedBy {
+                handoff.push(ClaimedSaga(saga: result.saga, attempts: 1, polls: 0))
+                wake.signal()
+            } else {
+                wake.signal()
+                if options.notifyWorkers { try await store.notifyWorkers() }
+            }
         } else if result.saga.template != template || result.saga.inputs != prepared.inputs {
             throw EngineError(
                 .idempotencyConflict,

@@ -173,7 +173,7 @@ private final class SagaRun {
                 engine.eventBus.emit(.stepFinished(sagaID: saga.id, step: index, name: name, status: .failed, error: message))
                 return try await beginCompensation(from: index, stepUpdates: [failed], reason: "cancelled by operator")
             }
-            if executor.shutdown.isSet, error is CancellationError { return try await handBack() }
+            if error is CancellationError, let stop = try await stopForWorkerShutdown() { return stop }
             let effective: any Error = handle.timedOut ? StepFailure.retryable("step timed out after \(format(step.timeout ?? .zero))") : error
             if step.retryPolicy.shouldRetry(afterAttempts: attempts, error: effective) {
                 let retryAfter = (effective as? any RetryClassifiable)?.retryAfter
@@ -273,6 +273,15 @@ private final class SagaRun {
         return .proceed
     }
 
+    /// A step interrupted because this worker is stopping is not a step failure: on graceful
+    /// shutdown the saga is handed back; if the worker's task was cancelled outright, nothing is
+    /// written and the saga is re-claimed when its lease expires. Nil when neither applies.
+    private func stopForWorkerShutdown() async throws -> Next? {
+        if Task.isCancelled { return .stop(nil) }
+        if executor.shutdown.isSet { return try await handBack() }
+        return nil
+    }
+
     private func handBack() async throws -> Next {
         let commit = SagaCommit(
             sagaID: saga.id, fencingToken: handle.fencingToken, status: saga.status, currentStep: saga.currentStep,
@@ -326,7 +335,7 @@ private final class SagaRun {
             case .success:
                 try await recordCompensation(index: index, status: .compensated, error: nil, rows: &rows)
             case .failure(let error):
-                if executor.shutdown.isSet, error is CancellationError { return try await handBack() }
+                if error is CancellationError, let stop = try await stopForWorkerShutdown() { return stop }
                 let effective: any Error =
                     handle.timedOut ? StepFailure.retryable("compensation timed out after \(format(step.timeout ?? .zero))") : error
                 let text = describe(effective)

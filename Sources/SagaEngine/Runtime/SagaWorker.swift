@@ -99,6 +99,8 @@ public final class SagaWorker: Service {
             if let piggybacked = next {
                 claimed = piggybacked
                 next = nil
+            } else if configuration.onlySaga == nil, let handed = engine.handoff.pop() {
+                claimed = handed
             } else {
                 do {
                     let now = engine.clock.now
@@ -139,7 +141,10 @@ public final class SagaWorker: Service {
         if let due = try? await engine.store.nextRunAt(), due > now, due < deadline {
             deadline = due
         }
+        let accepting = configuration.onlySaga == nil
+        if accepting { engine.handoff.slotIdle(owner: configuration.workerID) }
         await engine.wake.wait(until: deadline, clock: engine.clock)
+        if accepting { engine.handoff.slotBusy() }
     }
 }
 

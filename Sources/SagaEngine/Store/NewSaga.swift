@@ -15,6 +15,10 @@ public struct NewSaga: Sendable {
     public var holdOnFailure: Bool
     public var runAt: Date
     public var now: Date
+    /// Insert the saga already claimed by this worker (lease until ``leaseUntil``), with its first
+    /// step's attempt recorded: starting and claiming then cost one commit.
+    public var claimedBy: String?
+    public var leaseUntil: Date?
 
     public init(
         id: UUID = UUID(), kind: SagaKind, template: String, stepNames: [String], inputs: [String: JSONValue],
