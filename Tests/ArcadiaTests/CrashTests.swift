@@ -29,11 +29,13 @@ struct CrashTests {
 
             let first = try ChildProcess(Self.workerArguments(url))
             try await first.waitForLine(containing: "record_effect holding")
+            // A second worker is up (idle: the saga is leased to the first) when the first dies.
+            let second = try ChildProcess(Self.workerArguments(url))
+            try await second.waitForLine(containing: "worker started")
             first.kill(SIGKILL)
             let killedAt = Date()
             _ = try await first.waitForExit()
 
-            let second = try ChildProcess(Self.workerArguments(url))
             let done = try await engine.waitUntilTerminal(saga.id, timeout: .seconds(60))
             second.kill(SIGTERM)
             #expect(try await second.waitForExit() == 0)

@@ -67,5 +67,9 @@ struct TemplateTests {
         let value: JSONValue = ["a": 1, "b": 1.5, "c": [true, nil, "s"]]
         let text = try JSONValue.encodeToString(value)
         #expect(try JSONValue.decodeObject(text) == ["a": 1, "b": 1.5, "c": [true, nil, "s"]])
+        let tricky: [String: JSONValue] = ["k\"ey": "quote\" back\\ newline\n tab\t ctrl\u{01} é 😀 </", "n": -0.25, "big": 1e300]
+        let written = try JSONValue.encodeToString(tricky)
+        #expect(try JSONValue.decodeObject(written) == tricky)
+        #expect(written == JSONValue.object(tricky).description)
     }
 }

@@ -23,7 +23,10 @@ struct EngineBench {
             if workers == 1 {
                 return try await withThrowingTaskGroup(of: EngineBenchResult?.self) { group in
                     let completions = Completions()
-                    let events = engine.events()
+                    let events = engine.events {
+                        if case .sagaFinished = $0 { return true }
+                        return false
+                    }
                     group.addTask {
                         for await event in events {
                             if case .sagaFinished(let id, _) = event { completions.finish(id) }

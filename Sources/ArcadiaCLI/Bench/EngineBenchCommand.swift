@@ -39,8 +39,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
     @Flag(help: "Also run pgbench against the same PostgreSQL and report the ratio.")
     var pgbench = false
 
-    @Option(help: "Seconds pgbench runs.")
-    var pgbenchSeconds: Int = 10
+    @Option(help: "Transactions per pgbench client (16 clients).")
+    var pgbenchTransactions: Int = 4000
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -81,7 +81,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         var result = try await runner.run()
         if pgbench {
             guard case .postgres(let parts) = url else { throw ValidationError("--pgbench needs a postgres:// database") }
-            let tps = try PgBench.run(parts, seconds: pgbenchSeconds, clients: 16)
+            let tps = try PgBench.run(parts, transactionsPerClient: pgbenchTransactions, clients: 16)
             result.pgbenchTps = tps
             result.stepsVsPgbench = result.stepsPerS / tps
         }

@@ -4,7 +4,7 @@ import Foundation
 
 /// Measures PostgreSQL's own commit ceiling with pgbench: one-row INSERT per transaction.
 enum PgBench {
-    static func run(_ url: DatabaseURL.PostgresURL, seconds: Int, clients: Int) throws -> Double {
+    static func run(_ url: DatabaseURL.PostgresURL, transactionsPerClient: Int, clients: Int) throws -> Double {
         guard let binary = locate("pgbench"), let psql = locate("psql") else {
             throw ValidationError("pgbench or psql not found (install postgresql-contrib / postgresql-client)")
         }
@@ -18,7 +18,7 @@ enum PgBench {
         try "INSERT INTO public.arcadia_pgbench (v) VALUES (1);\n".write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
         let output = try execute(
-            binary, base + ["-n", "-c", "\(clients)", "-j", "2", "-T", "\(seconds)", "-f", script.path, url.database], environment)
+            binary, base + ["-n", "-c", "\(clients)", "-j", "2", "-t", "\(transactionsPerClient)", "-f", script.path, url.database], environment)
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
             let tps = Double(line.dropFirst("tps = ".count).prefix { $0.isNumber || $0 == "." })
         else { throw ValidationError("could not read pgbench's tps from:\n\(output)") }

@@ -7,10 +7,10 @@ extension SQLiteSagaStore {
     private struct Fenced: Error {}
 
     public func migrate() async throws {
-        try await transaction {
-            try await rows(
+        try await db.transaction { c in
+            try c.rows(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)")
-            let applied = Set(try await rows("SELECT version FROM schema_migrations").compactMap { $0.column("version")?.integer })
+            let applied = Set(try c.rows("SELECT version FROM schema_migrations").compactMap { $0.column("version")?.integer })
             let known = SQLiteMigrations.all.map(\.version).max() ?? 0
             if let newest = applied.max(), newest > known {
                 throw StorageError(
@@ -18,24 +18,24 @@ extension SQLiteSagaStore {
                     "database schema version \(newest) is newer than this arcadia understands (\(known)); upgrade arcadia")
             }
             for migration in SQLiteMigrations.all where !applied.contains(migration.version) {
-                for statement in migration.statements { try await rows(statement) }
-                try await rows(
+                for statement in migration.statements { try c.rows(statement) }
+                try c.rows(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                     [.integer(migration.version), .text(migration.name), .date(Date())])
-                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                self.logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
         }
     }
 
     public func createSaga(_ saga: NewSaga) async throws -> (saga: SagaRecord, created: Bool) {
-        try await transaction {
+        try await db.transaction { c in
             if let key = saga.idempotencyKey,
-                let existing = try await rows("SELECT \(Self.sagaColumns) FROM saga_runs WHERE idempotency_key = ?1", [.text(key)]).first
+                let existing = try c.rows("SELECT \(Self.sagaColumns) FROM saga_runs WHERE idempotency_key = ?1", [.text(key)]).first
             {
                 return (try Self.decodeSaga(existing), false)
             }
             let claimed = saga.claimedBy != nil
-            let inserted = try await rows(
+            let inserted = try c.rows(
                 """
                 INSERT INTO saga_runs (id, kind, template, step_names, inputs, context, status, current_step,
                     deployment_id, tenant_id, triggered_by, idempotency_key, lock_keys, hold_on_failure, run_at,
@@ -52,24 +52,24 @@ extension SQLiteSagaStore {
                     .integer(claimed ? 1 : 0),
                 ])
             guard let row = inserted.first else { throw StorageError(.query, "inserting the saga returned nothing") }
-            try await acquireLocks(sagaID: saga.id, keys: saga.lockKeys)
+            try Self.acquireLocks(sagaID: saga.id, keys: saga.lockKeys, c)
             var events = [NewSagaEvent("saga_created", detail: "template \(saga.template), \(saga.stepNames.count) steps")]
             if let owner = saga.claimedBy, let first = saga.stepNames.first {
-                _ = try await recordAttempt(
-                    sagaID: saga.id, StepAttempt(index: 0, name: first, phase: .attempt), countAttempt: true, now: saga.now)
+                _ = try Self.recordAttempt(
+                    sagaID: saga.id, StepAttempt(index: 0, name: first, phase: .attempt), countAttempt: true, now: saga.now, c)
                 events.append(NewSagaEvent("claimed", step: 0, detail: owner))
             }
-            try await insertEvents(sagaID: saga.id, at: saga.now, events)
+            try Self.insertEvents(sagaID: saga.id, at: saga.now, events, c)
             return (try Self.decodeSaga(row), true)
         }
     }
 
     public func claim(_ request: ClaimRequest) async throws -> ClaimedSaga? {
-        try await transaction { try await claimInTransaction(request) }
+        try await db.transaction(wrote: { $0 != nil }) { c in try Self.claimInTransaction(request, c) }
     }
 
     /// The claim, inside an open transaction (also used by a commit's `claimNext`).
-    private func claimInTransaction(_ request: ClaimRequest) async throws -> ClaimedSaga? {
+    private static func claimInTransaction(_ request: ClaimRequest, _ c: SQLiteDatabase.Connection) throws -> ClaimedSaga? {
         var binds: [SQLiteData] = [.text(request.workerID), .date(request.leaseUntil), .date(request.now)]
         var filter = ""
         if let only = request.sagaID {
@@ -80,7 +80,7 @@ extension SQLiteSagaStore {
             binds.append(.uuid(excluded))
             filter += " AND r.id <> ?\(binds.count)"
         }
-        let claimed = try await rows(
+        let claimed = try c.rows(
             """
             UPDATE saga_runs SET
                 status = CASE WHEN status IN ('pending', 'waiting') AND cancel_requested = 0 THEN 'running' ELSE status END,
@@ -103,17 +103,17 @@ extension SQLiteSagaStore {
         var polls = 0
         if saga.status == .running, !saga.cancelRequested, saga.currentStep < saga.stepNames.count {
             let phase: StepAttempt.Phase = saga.waitKind == .poll ? .poll : .attempt
-            (attempts, polls) = try await recordAttempt(
+            (attempts, polls) = try Self.recordAttempt(
                 sagaID: saga.id, StepAttempt(index: saga.currentStep, name: saga.stepNames[saga.currentStep], phase: phase),
-                countAttempt: saga.waitKind != .handoff, now: request.now)
+                countAttempt: saga.waitKind != .handoff, now: request.now, c)
         }
-        try await insertEvents(sagaID: saga.id, at: request.now, [NewSagaEvent("claimed", step: saga.currentStep, detail: request.workerID)])
+        try Self.insertEvents(sagaID: saga.id, at: request.now, [NewSagaEvent("claimed", step: saga.currentStep, detail: request.workerID)], c)
         return ClaimedSaga(saga: saga, attempts: attempts, polls: polls)
     }
 
     public func commit(_ commit: SagaCommit) async throws -> CommitResult {
         do {
-            return try await transaction {
+            return try await db.transaction { c in
                 let errorMode: String
                 var errorText: SQLiteData = .null
                 switch commit.error {
@@ -123,7 +123,7 @@ extension SQLiteSagaStore {
                     errorMode = "set"
                     errorText = .text(text)
                 }
-                let updated = try await rows(
+                let updated = try c.rows(
                     """
                     UPDATE saga_runs SET
                         status = ?1, current_step = ?2, context = COALESCE(?3, context),
@@ -146,22 +146,22 @@ extension SQLiteSagaStore {
                     ])
                 guard let row = updated.first else { throw Fenced() }
                 for update in commit.stepUpdates {
-                    try await applyStepUpdate(sagaID: commit.sagaID, update, now: commit.now)
+                    try Self.applyStepUpdate(sagaID: commit.sagaID, update, now: commit.now, c)
                 }
                 var counters = (0, 0)
                 if let attempt = commit.attempt {
-                    counters = try await recordAttempt(sagaID: commit.sagaID, attempt, countAttempt: true, now: commit.now)
+                    counters = try Self.recordAttempt(sagaID: commit.sagaID, attempt, countAttempt: true, now: commit.now, c)
                 }
-                try await insertEvents(sagaID: commit.sagaID, at: commit.now, commit.events)
+                try Self.insertEvents(sagaID: commit.sagaID, at: commit.now, commit.events, c)
                 switch commit.locks {
                 case .keep: break
                 case .release:
-                    try await rows("DELETE FROM saga_lock_keys WHERE saga_id = ?1", [.uuid(commit.sagaID)])
+                    try c.rows("DELETE FROM saga_lock_keys WHERE saga_id = ?1", [.uuid(commit.sagaID)])
                 case .reacquire(let keys):
-                    try await rows("DELETE FROM saga_lock_keys WHERE saga_id = ?1", [.uuid(commit.sagaID)])
-                    try await acquireLocks(sagaID: commit.sagaID, keys: keys)
+                    try c.rows("DELETE FROM saga_lock_keys WHERE saga_id = ?1", [.uuid(commit.sagaID)])
+                    try Self.acquireLocks(sagaID: commit.sagaID, keys: keys, c)
                 }
-                let next = try await commit.claimNext.asyncMap { try await claimInTransaction($0) } ?? nil
+                let next = try commit.claimNext.map { try Self.claimInTransaction($0, c) } ?? nil
                 return CommitResult(
                     applied: true, cancelRequested: row.column("cancel_requested")?.integer == 1, attempts: counters.0,
                     polls: counters.1, next: next)
@@ -172,8 +172,8 @@ extension SQLiteSagaStore {
     }
 
     public func heartbeat(sagaID: UUID, fencingToken: Int64, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
-        let updated = try await transaction {
-            try await rows(
+        let updated = try await db.transaction(wrote: { !$0.isEmpty }) { c in
+            try c.rows(
                 """
                 UPDATE saga_runs SET run_at = ?1, updated_at = ?2
                 WHERE id = ?3 AND fencing_token = ?4 AND lease_owner IS NOT NULL
@@ -186,8 +186,8 @@ extension SQLiteSagaStore {
     }
 
     public func requestCancel(sagaID: UUID, now: Date) async throws -> SagaRecord? {
-        try await transaction {
-            let updated = try await rows(
+        try await db.transaction(wrote: { $0 != nil }) { c in
+            let updated = try c.rows(
                 """
                 UPDATE saga_runs SET cancel_requested = 1, updated_at = ?1,
                     -- a parked saga is woken at once
@@ -196,7 +196,7 @@ extension SQLiteSagaStore {
                 RETURNING \(Self.sagaColumns)
                 """, [.date(now), .uuid(sagaID)])
             guard let row = updated.first else { return nil }
-            try await insertEvents(sagaID: sagaID, at: now, [NewSagaEvent("cancel_requested")])
+            try Self.insertEvents(sagaID: sagaID, at: now, [NewSagaEvent("cancel_requested")], c)
             return try Self.decodeSaga(row)
         }
     }
@@ -204,8 +204,8 @@ extension SQLiteSagaStore {
     // MARK: Reads
 
     public func saga(id: UUID) async throws -> SagaRecord? {
-        try await read {
-            try await rows("SELECT \(Self.sagaColumns) FROM saga_runs WHERE id = ?1", [.uuid(id)]).first.map(Self.decodeSaga)
+        try await db.perform { c in
+            try c.rows("SELECT \(Self.sagaColumns) FROM saga_runs WHERE id = ?1", [.uuid(id)]).first.map(Self.decodeSaga)
         }
     }
 
@@ -215,22 +215,22 @@ extension SQLiteSagaStore {
             let placeholders = (1...chunk.count).map { "?\($0)" }.joined(separator: ", ")
             let sql = "SELECT \(Self.sagaColumns) FROM saga_runs WHERE id IN (\(placeholders))"
             let binds: [SQLiteData] = chunk.map { SQLiteData.uuid($0) }
-            let found: [SagaRecord] = try await read { try await self.rows(sql, binds).map(Self.decodeSaga) }
+            let found: [SagaRecord] = try await db.perform { c in try c.rows(sql, binds).map(Self.decodeSaga) }
             result += found
         }
         return result
     }
 
     public func steps(sagaID: UUID) async throws -> [StepRecord] {
-        try await read {
-            try await rows("SELECT \(Self.stepColumns) FROM saga_step_results WHERE saga_id = ?1 ORDER BY step_idx", [.uuid(sagaID)])
+        try await db.perform { c in
+            try c.rows("SELECT \(Self.stepColumns) FROM saga_step_results WHERE saga_id = ?1 ORDER BY step_idx", [.uuid(sagaID)])
                 .map(Self.decodeStep)
         }
     }
 
     public func events(sagaID: UUID) async throws -> [SagaEvent] {
-        try await read {
-            try await rows("SELECT id, saga_id, at, kind, step_idx, detail FROM saga_events WHERE saga_id = ?1 ORDER BY id", [.uuid(sagaID)])
+        try await db.perform { c in
+            try c.rows("SELECT id, saga_id, at, kind, step_idx, detail FROM saga_events WHERE saga_id = ?1 ORDER BY id", [.uuid(sagaID)])
                 .map { row in
                     SagaEvent(
                         id: Int64(row.column("id")?.integer ?? 0), sagaID: sagaID,
@@ -257,13 +257,14 @@ extension SQLiteSagaStore {
         binds.append(.integer(max(1, filter.limit)))
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT \(Self.sagaColumns) FROM saga_runs \(whereClause) ORDER BY created_at DESC, seq DESC LIMIT ?\(binds.count)"
-        return try await read { try await rows(sql, binds).map(Self.decodeSaga) }
+        let query = binds
+        return try await db.perform { c in try c.rows(sql, query).map(Self.decodeSaga) }
     }
 
     public func countByStatus() async throws -> [SagaStatus: Int] {
-        try await read {
+        try await db.perform { c in
             var counts: [SagaStatus: Int] = [:]
-            for row in try await rows("SELECT status, COUNT(*) AS n FROM saga_runs GROUP BY status") {
+            for row in try c.rows("SELECT status, COUNT(*) AS n FROM saga_runs GROUP BY status") {
                 if let status = row.column("status")?.string.flatMap(SagaStatus.init(rawValue:)) {
                     counts[status] = row.column("n")?.integer ?? 0
                 }
@@ -273,8 +274,8 @@ extension SQLiteSagaStore {
     }
 
     public func nextRunAt() async throws -> Date? {
-        try await read {
-            let row = try await rows(
+        try await db.perform { c in
+            let row = try c.rows(
                 "SELECT MIN(run_at) AS next FROM saga_runs WHERE status IN ('pending', 'running', 'waiting', 'compensating')"
             ).first
             return row?.column("next")?.double.map(Date.init(timeIntervalSince1970:))
@@ -287,7 +288,7 @@ extension SQLiteSagaStore {
 
     // MARK: Pieces of transactions
 
-    private func applyStepUpdate(sagaID: UUID, _ update: StepUpdate, now: Date) async throws {
+    private static func applyStepUpdate(sagaID: UUID, _ update: StepUpdate, now: Date, _ c: SQLiteDatabase.Connection) throws {
         var errorMode = "keep"
         var errorText: SQLiteData = .null
         switch update.error {
@@ -297,7 +298,7 @@ extension SQLiteSagaStore {
             errorMode = "set"
             errorText = .text(text)
         }
-        try await rows(
+        try c.rows(
             """
             UPDATE saga_step_results SET
                 status = ?1, output = COALESCE(?2, output),
@@ -315,12 +316,14 @@ extension SQLiteSagaStore {
     }
 
     /// Inserts the step row or counts one more attempt (or poll, or compensation attempt).
-    private func recordAttempt(sagaID: UUID, _ attempt: StepAttempt, countAttempt: Bool, now: Date) async throws -> (Int, Int) {
+    private static func recordAttempt(
+        sagaID: UUID, _ attempt: StepAttempt, countAttempt: Bool, now: Date, _ c: SQLiteDatabase.Connection
+    ) throws -> (Int, Int) {
         let status: StepStatus = attempt.phase == .compensation ? .compensating : .running
         let attempts = attempt.phase == .attempt && countAttempt ? 1 : 0
         let polls = attempt.phase == .poll ? 1 : 0
         let compensations = attempt.phase == .compensation ? 1 : 0
-        let row = try await rows(
+        let row = try c.rows(
             """
             INSERT INTO saga_step_results (saga_id, step_idx, step_name, status, attempts, polls, compensation_attempts, started_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -341,7 +344,7 @@ extension SQLiteSagaStore {
         return (row?.column("attempts")?.integer ?? 0, row?.column("polls")?.integer ?? 0)
     }
 
-    private func insertEvents(sagaID: UUID, at: Date, _ events: [NewSagaEvent]) async throws {
+    private static func insertEvents(sagaID: UUID, at: Date, _ events: [NewSagaEvent], _ c: SQLiteDatabase.Connection) throws {
         guard !events.isEmpty else { return }
         var binds: [SQLiteData] = [.uuid(sagaID), .date(at)]
         var values: [String] = []
@@ -351,24 +354,17 @@ extension SQLiteSagaStore {
             binds.append(.optionalText(event.detail))
             values.append("(?1, ?2, ?\(binds.count - 2), ?\(binds.count - 1), ?\(binds.count))")
         }
-        try await rows("INSERT INTO saga_events (saga_id, at, kind, step_idx, detail) VALUES \(values.joined(separator: ", "))", binds)
+        try c.rows("INSERT INTO saga_events (saga_id, at, kind, step_idx, detail) VALUES \(values.joined(separator: ", "))", binds)
     }
 
-    private func acquireLocks(sagaID: UUID, keys: [String]) async throws {
+    private static func acquireLocks(sagaID: UUID, keys: [String], _ c: SQLiteDatabase.Connection) throws {
         for key in keys {
             // Behind every saga already holding the key: the transaction is exclusive, so MAX is safe.
-            try await rows(
+            try c.rows(
                 """
                 INSERT INTO saga_lock_keys (key, lock_seq, saga_id)
                 VALUES (?1, (SELECT COALESCE(MAX(lock_seq), 0) + 1 FROM saga_lock_keys), ?2)
                 """, [.text(key), .uuid(sagaID)])
         }
-    }
-}
-
-extension Optional {
-    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

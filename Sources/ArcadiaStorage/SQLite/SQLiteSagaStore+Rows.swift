@@ -14,7 +14,7 @@ extension SQLiteSagaStore {
         finished_at, compensated_at
         """
 
-    static func decodeSaga(_ row: SQLiteRow) throws -> SagaRecord {
+    static func decodeSaga(_ row: SQLiteDatabase.Row) throws -> SagaRecord {
         func text(_ name: String) throws -> String {
             guard let value = row.column(name)?.string else { throw corrupt("saga_runs.\(name) is missing") }
             return value
@@ -47,7 +47,7 @@ extension SQLiteSagaStore {
             finishedAt: row.column("finished_at")?.double.map(Date.init(timeIntervalSince1970:)))
     }
 
-    static func decodeStep(_ row: SQLiteRow) throws -> StepRecord {
+    static func decodeStep(_ row: SQLiteDatabase.Row) throws -> StepRecord {
         func optionalText(_ name: String) -> String? {
             guard let data = row.column(name), !data.isNull else { return nil }
             return data.string

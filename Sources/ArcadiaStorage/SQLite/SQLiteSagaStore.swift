@@ -27,16 +27,16 @@ public final class SQLiteSagaStore: SagaStore {
         }
     }
 
-    let connection: SQLiteConnection
+    let db: SQLiteDatabase
     let configuration: Configuration
     let logger: Logger
-    let lock = AsyncLock()
-    let counter = StatisticsCounter()
+    let counter: StatisticsCounter
 
-    private init(connection: SQLiteConnection, configuration: Configuration, logger: Logger) {
-        self.connection = connection
+    private init(db: SQLiteDatabase, configuration: Configuration, logger: Logger, counter: StatisticsCounter) {
+        self.db = db
         self.configuration = configuration
         self.logger = logger
+        self.counter = counter
     }
 
     /// Opens (creating if needed) the database file and sets WAL mode.
@@ -45,70 +45,30 @@ public final class SQLiteSagaStore: SagaStore {
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StorageError(.unreachable, "cannot open SQLite database \(configuration.path): directory \(directory) does not exist")
         }
-        let connection: SQLiteConnection
+        let counter = StatisticsCounter()
+        let db = try SQLiteDatabase.open(
+            path: configuration.path, busyTimeoutMilliseconds: Int32(configuration.busyTimeout.seconds * 1000), counter: counter)
+        let synchronous = configuration.synchronous == "FULL" ? "FULL" : "NORMAL"
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: configuration.path), logger: logger)
-        } catch {
-            throw StorageError(.unreachable, "cannot open SQLite database \(configuration.path): \(error)", underlying: error)
-        }
-        let store = SQLiteSagaStore(connection: connection, configuration: configuration, logger: logger)
-        do {
-            let mode = try await store.rows("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
+            let mode = try await db.perform { c in
+                let mode = try c.rows("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
+                try c.execute("PRAGMA synchronous = \(synchronous)")
+                return mode
+            }
             if mode?.lowercased() != "wal" {
                 logger.warning("SQLite did not switch to WAL mode", metadata: ["mode": "\(mode ?? "?")"])
             }
-            _ = try await store.rows("PRAGMA synchronous = \(configuration.synchronous == "FULL" ? "FULL" : "NORMAL")")
-            _ = try await store.rows("PRAGMA busy_timeout = \(Int(configuration.busyTimeout.seconds * 1000))")
         } catch {
-            try? await connection.close()
+            await db.close()
             throw StorageError(.unreachable, "cannot use SQLite database \(configuration.path): \(error)", underlying: error)
         }
-        return store
+        return SQLiteSagaStore(db: db, configuration: configuration, logger: logger, counter: counter)
     }
 
     /// Closes the connection.
     public func close() async throws {
-        try await connection.close()
+        await db.close()
     }
 
     public var statistics: StoreStatistics { counter.snapshot }
-
-    // MARK: Low-level helpers
-
-    /// Runs one statement and returns its rows.
-    @discardableResult
-    func rows(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
-        counter.statement()
-        let collected = RowCollector()
-        try await connection.query(sql, binds) { row in collected.append(row) }
-        return collected.rows
-    }
-
-    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; rolls back if it throws.
-    func transaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await lock.withLock {
-            try await rows("BEGIN IMMEDIATE")
-            do {
-                let result = try await body()
-                try await rows("COMMIT")
-                counter.commit()
-                return result
-            } catch {
-                _ = try? await rows("ROLLBACK")
-                throw error
-            }
-        }
-    }
-
-    /// Runs read-only statements under the lock (the connection is shared).
-    func read<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await lock.withLock { try await body() }
-    }
-}
-
-/// Collects rows delivered by sqlite-nio's callback.
-final class RowCollector: @unchecked Sendable {
-    // Rows are delivered sequentially on the thread pool before the query future completes.
-    var rows: [SQLiteRow] = []
-    func append(_ row: SQLiteRow) { rows.append(row) }
 }

@@ -76,8 +76,62 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// A compact JSON rendering (keys sorted).
-    public var description: String {
-        (try? JSONValue.encodeToString(self)) ?? "null"
+    public var description: String { jsonText }
+
+    /// Compact JSON text with sorted keys, written directly (no `JSONEncoder`): this runs on
+    /// every step commit.
+    public var jsonText: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    private func write(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .int(let value): output += String(value)
+        case .double(let value):
+            if value.isFinite {
+                output += value.rounded() == value && abs(value) < 1e15 ? String(format: "%.1f", value) : "\(value)"
+            } else {
+                output += "null"
+            }
+        case .string(let value): Self.writeString(value, to: &output)
+        case .array(let values):
+            output += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += "," }
+                value.write(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                Self.writeString(key, to: &output)
+                output += ":"
+                members[key]!.write(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    private static func writeString(_ value: String, to output: inout String) {
+        output += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case let c where c.value < 0x20:
+                output += String(format: "\\u%04x", c.value)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
     }
 }
 
@@ -96,6 +150,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 }
 
 extension JSONValue {
+    /// Compact JSON text for an object.
+    public static func encodeToString(_ object: [String: JSONValue]) throws -> String {
+        JSONValue.object(object).jsonText
+    }
+
     /// Encodes any `Encodable` value as compact JSON text with sorted keys.
     public static func encodeToString<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()

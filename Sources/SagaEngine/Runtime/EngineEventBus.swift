@@ -3,7 +3,7 @@ import Synchronization
 /// Broadcasts ``EngineEvent``s to any number of subscribers; free when nobody listens.
 final class EngineEventBus: Sendable {
     private struct State {
-        var subscribers: [UInt64: AsyncStream<EngineEvent>.Continuation] = [:]
+        var subscribers: [UInt64: (filter: @Sendable (EngineEvent) -> Bool, continuation: AsyncStream<EngineEvent>.Continuation)] = [:]
         var nextID: UInt64 = 0
     }
 
@@ -13,15 +13,15 @@ final class EngineEventBus: Sendable {
     func emit(_ event: @autoclosure () -> EngineEvent) {
         guard hasSubscribers.load(ordering: .relaxed) > 0 else { return }
         let event = event()
-        let continuations = state.withLock { Array($0.subscribers.values) }
-        for continuation in continuations { continuation.yield(event) }
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        for subscriber in subscribers where subscriber.filter(event) { subscriber.continuation.yield(event) }
     }
 
-    func subscribe() -> AsyncStream<EngineEvent> {
+    func subscribe(_ filter: @escaping @Sendable (EngineEvent) -> Bool = { _ in true }) -> AsyncStream<EngineEvent> {
         let (stream, continuation) = AsyncStream<EngineEvent>.makeStream(bufferingPolicy: .unbounded)
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
-            state.subscribers[state.nextID] = continuation
+            state.subscribers[state.nextID] = (filter, continuation)
             return state.nextID
         }
         hasSubscribers.add(1, ordering: .relaxed)

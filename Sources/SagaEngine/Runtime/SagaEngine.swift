@@ -80,8 +80,10 @@ public final class SagaEngine: Sendable {
     /// Sagas held by this process's workers right now.
     public var runningSagaCount: Int { running.count }
 
-    /// Progress events from this process's workers.
-    public func events() -> AsyncStream<EngineEvent> { eventBus.subscribe() }
+    /// Progress events from this process's workers, optionally only those matching `filter`.
+    public func events(_ filter: @escaping @Sendable (EngineEvent) -> Bool = { _ in true }) -> AsyncStream<EngineEvent> {
+        eventBus.subscribe(filter)
+    }
 
     /// Makes a worker that runs sagas from this engine's store.
     public func makeWorker(configuration: SagaWorker.Configuration = .init()) -> SagaWorker {
@@ -156,7 +158,7 @@ public final class SagaEngine: Sendable {
     public func waitUntil(
         _ id: UUID, timeout: Duration, _ condition: @Sendable (SagaRecord) -> Bool
     ) async throws -> SagaRecord {
-        let events = eventBus.subscribe()
+        let events = eventBus.subscribe { $0.sagaID == id }
         let signal = WakeSignal()
         let relay = Task {
             for await event in events where event.sagaID == id { signal.signal() }

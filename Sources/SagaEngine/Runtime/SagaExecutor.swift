@@ -8,8 +8,17 @@ struct SagaExecutor: Sendable {
     let logger: Logger
     let shutdown: ShutdownFlag
 
-    /// Runs the saga; returns the next saga claimed by its final commit, if any.
-    func run(_ claimed: ClaimedSaga, claimNext: Bool) async -> ClaimedSaga? {
+    /// What running a saga left for the slot: the next saga its final commit claimed, and whether
+    /// the saga ended (its `sagaFinished` event is emitted by the slot, after it marked itself idle).
+    struct Outcome {
+        var next: ClaimedSaga?
+        var finished: EngineEvent?
+        /// The final commit already looked for the next saga and found none.
+        var lookedForNext: Bool
+    }
+
+    /// Runs the saga until it is terminal, parked, handed back or lost.
+    func run(_ claimed: ClaimedSaga, claimNext: Bool) async -> Outcome {
         let saga = claimed.saga
         let handle = SagaHandle(
             sagaID: saga.id, fencingToken: saga.fencingToken, cancelRequested: saga.cancelRequested, now: engine.clock.now)
@@ -29,6 +38,8 @@ struct SagaExecutor: Sendable {
             do {
                 next = try await run.drive()
             } catch {
+                run.finishedEvent = nil
+                run.lookedForNext = false
                 // The outcome of the failed write is unknown: leave the saga to its lease, after which
                 // it is re-claimed and re-enters its current step (steps are idempotent).
                 logger.error(
@@ -37,7 +48,7 @@ struct SagaExecutor: Sendable {
                 next = nil
             }
             group.cancelAll()
-            return next
+            return Outcome(next: next, finished: run.finishedEvent, lookedForNext: run.lookedForNext)
         }
     }
 
@@ -85,6 +96,8 @@ private final class SagaRun {
     var polls: Int
     let claimNext: Bool
     let logger: Logger
+    var finishedEvent: EngineEvent?
+    var lookedForNext = false
 
     var engine: SagaEngine { executor.engine }
     var store: any SagaStore { engine.store }
@@ -231,6 +244,7 @@ private final class SagaRun {
             claimNext: nextClaim(), now: now)
         guard let result = try await apply(commit) else { return .stop(nil) }
         engine.eventBus.emit(.parked(sagaID: saga.id, step: index, until: until, reason: kind))
+        lookedForNext = commit.claimNext != nil
         return .stop(result.next)
     }
 
@@ -407,9 +421,10 @@ private final class SagaRun {
     // MARK: Helpers
 
     private func finished(_ status: SagaStatus, _ result: CommitResult) -> Next {
-        engine.eventBus.emit(.sagaFinished(sagaID: saga.id, status: status))
+        finishedEvent = .sagaFinished(sagaID: saga.id, status: status)
         if !saga.lockKeys.isEmpty { engine.wake.signal() }
         logger.debug("saga finished", metadata: ["saga.status": "\(status.rawValue)"])
+        lookedForNext = claimNext && !executor.shutdown.isSet
         return .stop(result.next)
     }
 

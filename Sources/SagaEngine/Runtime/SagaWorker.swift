@@ -92,16 +92,20 @@ public final class SagaWorker: Service {
 
     private func slotLoop(slot: Int, shutdown: ShutdownFlag) async {
         let executor = SagaExecutor(engine: engine, workerID: configuration.workerID, logger: logger, shutdown: shutdown)
+        let accepting = configuration.onlySaga == nil
+        var idle = IdleRegistration(handoff: engine.handoff, owner: configuration.workerID, enabled: accepting)
+        defer { idle.busy() }
         var next: ClaimedSaga?
+        var skipClaim = false
         var errorDelay = 0.05
         while !shutdown.isSet && !Task.isCancelled {
-            let claimed: ClaimedSaga?
+            var claimed: ClaimedSaga?
             if let piggybacked = next {
                 claimed = piggybacked
                 next = nil
-            } else if configuration.onlySaga == nil, let handed = engine.handoff.pop() {
+            } else if accepting, let handed = engine.handoff.pop() {
                 claimed = handed
-            } else {
+            } else if !skipClaim {
                 do {
                     let now = engine.clock.now
                     claimed = try await engine.store.claim(
@@ -110,10 +114,8 @@ public final class SagaWorker: Service {
                             leaseUntil: now.addingTimeInterval(engine.configuration.leaseDuration.seconds),
                             sagaID: configuration.onlySaga))
                     errorDelay = 0.05
-                    if claimed != nil, configuration.onlySaga == nil {
-                        // More may be waiting: let another idle slot look too.
-                        engine.wake.signal()
-                    }
+                    // More may be waiting: let another idle slot look too.
+                    if claimed != nil, accepting { engine.wake.signal() }
                 } catch {
                     if Task.isCancelled || error is CancellationError { return }
                     logger.error("claiming a saga failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -122,13 +124,25 @@ public final class SagaWorker: Service {
                     continue
                 }
             }
+            skipClaim = false
             if let claimed {
-                next = await executor.run(claimed, claimNext: configuration.onlySaga == nil)
+                idle.busy()
+                let outcome = await executor.run(claimed, claimNext: accepting)
+                next = outcome.next
+                if next == nil {
+                    // Idle before anyone hears the saga ended, so a saga started in reaction to it
+                    // can be handed straight to this slot; and no second look for work the final
+                    // commit just looked for.
+                    idle.idle()
+                    skipClaim = outcome.lookedForNext
+                }
+                if let finished = outcome.finished { engine.eventBus.emit(finished) }
                 continue
             }
             if let only = configuration.onlySaga {
                 if let saga = try? await engine.store.saga(id: only), saga.status.isTerminal { return }
             }
+            idle.idle()
             await idleWait()
         }
     }
@@ -141,10 +155,33 @@ public final class SagaWorker: Service {
         if let due = try? await engine.store.nextRunAt(), due > now, due < deadline {
             deadline = due
         }
-        let accepting = configuration.onlySaga == nil
-        if accepting { engine.handoff.slotIdle(owner: configuration.workerID) }
         await engine.wake.wait(until: deadline, clock: engine.clock)
-        if accepting { engine.handoff.slotBusy() }
+    }
+}
+
+/// Whether a slot is counted as idle for ``LocalHandoff``.
+private struct IdleRegistration {
+    let handoff: LocalHandoff
+    let owner: String
+    let enabled: Bool
+    private(set) var isIdle = false
+
+    init(handoff: LocalHandoff, owner: String, enabled: Bool) {
+        self.handoff = handoff
+        self.owner = owner
+        self.enabled = enabled
+    }
+
+    mutating func idle() {
+        guard enabled, !isIdle else { return }
+        handoff.slotIdle(owner: owner)
+        isIdle = true
+    }
+
+    mutating func busy() {
+        guard isIdle else { return }
+        handoff.slotBusy()
+        isIdle = false
     }
 }
 
