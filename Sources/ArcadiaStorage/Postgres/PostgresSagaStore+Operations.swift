@@ -90,7 +90,7 @@ extension PostgresSagaStore {
         let keys = saga.lockKeys
         let inserted: [PostgresRow]
         if keys.isEmpty {
-            inserted = try await execute(query)
+            inserted = try await execute(query, as: CreateShape.self)
             if !inserted.isEmpty { counter.commit() }
         } else {
             inserted = try await transaction { connection in
@@ -115,7 +115,9 @@ extension PostgresSagaStore {
     // MARK: Claim
 
     public func claim(_ request: ClaimRequest) async throws -> ClaimedSaga? {
-        guard let row = try await execute(claimQuery(request)).first else { return nil }
+        let query = claimQuery(request)
+        let rows = request.sagaID == nil ? try await execute(query, as: ClaimShape.self) : try await execute(query)
+        guard let row = rows.first else { return nil }
         counter.commit()
         return try decodeClaim(row)
     }
@@ -198,7 +200,13 @@ extension PostgresSagaStore {
                 return try self.decodeCommit(row, commit)
             }
         } else {
-            guard let row = try await execute(query).first else { return .fenced }
+            let rows: [PostgresRow]
+            switch (commit.attempt, commit.claimNext, commit.stepUpdates.count, commit.events.count, commit.locks) {
+            case (.some, nil, 1, 2, .keep): rows = try await execute(query, as: AdvanceShape.self)
+            case (nil, .some, 1, 2, .release): rows = try await execute(query, as: FinishShape.self)
+            default: rows = try await execute(query)
+            }
+            guard let row = rows.first else { return .fenced }
             result = try decodeCommit(row, commit)
             counter.commit()
         }
