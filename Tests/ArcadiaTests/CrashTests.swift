@@ -61,6 +61,31 @@ struct CrashTests {
     }
 
     @Test(
+        "LISTEN/NOTIFY: an idle worker in another process starts new work at once, not at its next poll",
+        .enabled(if: Backend.enabled.contains(.postgres)))
+    func notifyWakesIdleWorker() async throws {
+        try await TestDatabase.withStore(.postgres) { store, url in
+            let engine = SagaEngine(store: store, registry: .testing, logger: TestDatabase.logger)
+            let worker = try ChildProcess([
+                "worker", "--database", url, "--concurrency", "2", "--poll-seconds", "300", "--lease-seconds", "30",
+            ])
+            try await worker.waitForLine(containing: "worker started")
+            // Let the worker finish its first look for work and go idle (it logs nothing then), so
+            // the saga below can only reach it through NOTIFY: its next poll is five minutes away.
+            let (warmup, _) = try await engine.start("test-echo", inputs: ["steps": 1])
+            _ = try await engine.waitUntilTerminal(warmup.id, timeout: .seconds(20))
+            let (saga, _) = try await engine.start("test-echo", inputs: ["steps": 1])
+            let done = try await engine.waitUntilTerminal(saga.id, timeout: .seconds(20))
+            worker.kill(SIGTERM)
+            _ = try await worker.waitForExit()
+            #expect(done.status == .completed)
+            let claimed = try #require(try await engine.detail(saga.id).events.first { $0.kind == "claimed" })
+            let delay = claimed.at.timeIntervalSince(saga.createdAt)
+            #expect(delay < 1, "claimed \(delay) s after the start")
+        }
+    }
+
+    @Test(
         "scale-out: 4 worker processes run 2,000 five-step sagas, each step committed once, one worker per saga",
         .enabled(if: Backend.enabled.contains(.postgres)))
     func scaleOut() async throws {

@@ -320,6 +320,30 @@ struct EngineConformanceTests {
         }
     }
 
+    @Test("heartbeats keep a long step's lease: no other worker can claim it while it runs", arguments: Backend.enabled)
+    func heartbeatsRenewLease(backend: Backend) async throws {
+        let probe = Self.probe()
+        let clock = ManualClock(now: Date())
+        let configuration = SagaEngine.Configuration(
+            leaseDuration: .seconds(1), heartbeatInterval: .milliseconds(250), pollInterval: .seconds(60))
+        try await TestDatabase.withEngine(backend, configuration: configuration, clock: clock) { engine in
+            let (saga, _) = try await engine.start("t-blocking", inputs: ["probe": .string(probe)])
+            try await Probe.shared.waitEntered(probe + ":blocking")
+            // Ten heartbeat intervals, 2.5 lease durations, pass while the step runs.
+            for _ in 0..<10 {
+                let target = clock.now.addingTimeInterval(0.25)
+                clock.advance(by: .milliseconds(250))
+                let renewed = try await engine.waitUntil(saga.id, timeout: .seconds(10)) { $0.runAt >= target.addingTimeInterval(0.9) }
+                #expect(renewed.leaseOwner != nil)
+            }
+            let now = clock.now
+            let rival = try await engine.store.claim(ClaimRequest(workerID: "rival", now: now, leaseUntil: now.addingTimeInterval(1)))
+            #expect(rival == nil)
+            try await engine.cancel(saga.id)
+            #expect(try await engine.waitUntilTerminal(saga.id).status == .rolledBack)
+        }
+    }
+
     @Test("sagas sharing a lock key never overlap and run in start order", arguments: Backend.enabled)
     func lockKeysSerialise(backend: Backend) async throws {
         let probe = Self.probe()
