@@ -31,7 +31,7 @@ enum PostgresMigrations {
                     created_at timestamptz NOT NULL,
                     updated_at timestamptz NOT NULL,
                     finished_at timestamptz
-                )
+                ) WITH (fillfactor = 70)
                 """,
                 // Only non-terminal sagas are in this index: claims and next-run-at never see the rest.
                 """
@@ -55,7 +55,7 @@ enum PostgresMigrations {
                     finished_at timestamptz,
                     compensated_at timestamptz,
                     PRIMARY KEY (saga_id, step_idx)
-                )
+                ) WITH (fillfactor = 80)
                 """,
                 """
                 CREATE TABLE saga_events (

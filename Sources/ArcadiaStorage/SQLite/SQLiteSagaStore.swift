@@ -53,6 +53,9 @@ public final class SQLiteSagaStore: SagaStore {
             let mode = try await db.perform { c in
                 let mode = try c.rows("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
                 try c.execute("PRAGMA synchronous = \(synchronous)")
+                // Savepoint sub-journals (one per grouped transaction) stay in memory; 64 MB page cache.
+                try c.execute("PRAGMA temp_store = MEMORY")
+                try c.execute("PRAGMA cache_size = -65536")
                 return mode
             }
             if mode?.lowercased() != "wal" {

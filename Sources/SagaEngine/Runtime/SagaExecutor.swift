@@ -21,7 +21,8 @@ struct SagaExecutor: Sendable {
     func run(_ claimed: ClaimedSaga, claimNext: Bool) async -> Outcome {
         let saga = claimed.saga
         let handle = SagaHandle(
-            sagaID: saga.id, fencingToken: saga.fencingToken, cancelRequested: saga.cancelRequested, now: engine.clock.now)
+            sagaID: saga.id, fencingToken: saga.fencingToken, cancelRequested: saga.cancelRequested, leaseExpiry: saga.runAt,
+            now: engine.clock.now)
         engine.running.insert(handle)
         defer { engine.running.remove(handle) }
         var sagaLogger = self.logger
@@ -57,8 +58,11 @@ struct SagaExecutor: Sendable {
     private func heartbeat(_ handle: SagaHandle, logger: Logger) async {
         let interval = engine.configuration.heartbeatInterval
         let lease = engine.configuration.leaseDuration.seconds
+        // Ticks on a fixed cadence: time that passed while a renewal was being written is not lost.
+        var tick = engine.clock.now.addingTimeInterval(interval.seconds)
         while !Task.isCancelled {
-            do { try await engine.clock.sleep(for: interval) } catch { return }
+            do { try await engine.clock.sleep(until: tick) } catch { return }
+            tick = max(tick.addingTimeInterval(interval.seconds), engine.clock.now)
             let now = engine.clock.now
             handle.checkDeadline(now: now)
             guard now.timeIntervalSince(handle.lastRenewal) >= interval.seconds * 0.9 else { continue }
@@ -67,7 +71,7 @@ struct SagaExecutor: Sendable {
                     sagaID: handle.sagaID, fencingToken: handle.fencingToken, leaseUntil: now.addingTimeInterval(lease), now: now)
                 {
                 case .held(let cancelRequested):
-                    handle.renewed(at: now)
+                    handle.renewed(at: now, until: now.addingTimeInterval(lease))
                     if cancelRequested { handle.deliverCancel() }
                 case .lost:
                     if Task.isCancelled { return }
@@ -102,7 +106,16 @@ private final class SagaRun {
     var engine: SagaEngine { executor.engine }
     var store: any SagaStore { engine.store }
     var now: Date { engine.clock.now }
-    var leaseUntil: Date { now.addingTimeInterval(engine.configuration.leaseDuration.seconds) }
+
+    /// The lease expiry a commit that keeps the saga writes: unchanged while more than half the
+    /// lease is left (so the row's indexed `run_at` does not change and the update stays cheap),
+    /// otherwise a full lease from now.
+    var leaseUntil: Date {
+        let now = self.now
+        let lease = engine.configuration.leaseDuration.seconds
+        let current = handle.leaseExpiry
+        return current.timeIntervalSince(now) > lease / 2 ? current : now.addingTimeInterval(lease)
+    }
 
     init(
         executor: SagaExecutor, handle: SagaHandle, saga: SagaRecord, attempts: Int, polls: Int, claimNext: Bool,
@@ -444,7 +457,7 @@ private final class SagaRun {
             handle.markLost()
             return nil
         }
-        handle.renewed(at: commit.now)
+        if !commit.releaseLease, commit.runAt > handle.leaseExpiry { handle.renewed(at: commit.now, until: commit.runAt) }
         if result.next != nil, claimNext { engine.wake.signal() }
         return result
     }

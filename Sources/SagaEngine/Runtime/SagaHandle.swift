@@ -13,16 +13,17 @@ final class SagaHandle: Sendable {
         var stepCancellable = false
         var stepDeadline: Date?
         var lastRenewal: Date
+        var leaseExpiry: Date
     }
 
     let sagaID: UUID
     let fencingToken: Int64
     private let state: Mutex<State>
 
-    init(sagaID: UUID, fencingToken: Int64, cancelRequested: Bool, now: Date) {
+    init(sagaID: UUID, fencingToken: Int64, cancelRequested: Bool, leaseExpiry: Date, now: Date) {
         self.sagaID = sagaID
         self.fencingToken = fencingToken
-        self.state = Mutex(State(cancelRequested: cancelRequested, lastRenewal: now))
+        self.state = Mutex(State(cancelRequested: cancelRequested, lastRenewal: now, leaseExpiry: leaseExpiry))
     }
 
     var cancelRequested: Bool { state.withLock { $0.cancelRequested } }
@@ -30,7 +31,16 @@ final class SagaHandle: Sendable {
     var timedOut: Bool { state.withLock { $0.timedOut } }
     var lastRenewal: Date { state.withLock { $0.lastRenewal } }
 
-    func renewed(at date: Date) { state.withLock { $0.lastRenewal = date } }
+    /// When the lease currently runs out.
+    var leaseExpiry: Date { state.withLock { $0.leaseExpiry } }
+
+    /// Records a lease extension (by a heartbeat or a commit).
+    func renewed(at date: Date, until expiry: Date) {
+        state.withLock { state in
+            state.lastRenewal = date
+            state.leaseExpiry = max(state.leaseExpiry, expiry)
+        }
+    }
 
     /// An operator asked to cancel: interrupt the running forward step, if any.
     func deliverCancel() {
