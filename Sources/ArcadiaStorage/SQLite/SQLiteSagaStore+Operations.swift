@@ -86,7 +86,8 @@ extension SQLiteSagaStore {
                 status = CASE WHEN status IN ('pending', 'waiting') AND cancel_requested = 0 THEN 'running' ELSE status END,
                 lease_owner = ?1, run_at = ?2, fencing_token = fencing_token + 1, updated_at = ?3
             WHERE seq = (
-                SELECT r.seq FROM saga_runs r
+                -- the partial index of non-terminal sagas, in run_at order: parked sagas due later cost nothing
+                SELECT r.seq FROM saga_runs r INDEXED BY saga_runs_runnable
                 WHERE r.status IN ('pending', 'running', 'waiting', 'compensating') AND r.run_at <= ?3\(filter)
                   -- lock keys: wait while an earlier saga holds any of ours
                   AND (r.lock_keys = '[]' OR NOT EXISTS (
@@ -276,7 +277,7 @@ extension SQLiteSagaStore {
     public func nextRunAt() async throws -> Date? {
         try await db.perform { c in
             let row = try c.rows(
-                "SELECT MIN(run_at) AS next FROM saga_runs WHERE status IN ('pending', 'running', 'waiting', 'compensating')"
+                "SELECT MIN(run_at) AS next FROM saga_runs INDEXED BY saga_runs_runnable WHERE status IN ('pending', 'running', 'waiting', 'compensating')"
             ).first
             return row?.column("next")?.double.map(Date.init(timeIntervalSince1970:))
         }
