@@ -5,9 +5,10 @@ import SagaEngine
 
 /// The embedded default ``SagaStore``: one SQLite file in WAL mode.
 ///
-/// One connection per process; each transaction runs under a FIFO lock as `BEGIN IMMEDIATE …
-/// COMMIT`, so transactions never interleave and a second process waits its turn (busy timeout).
-/// Several processes may share the file (for example `arcadia worker` and `arcadia saga start`);
+/// One connection per process (``SQLiteDatabase``): each transaction is one job on its serial
+/// queue, transactions waiting together share one `BEGIN IMMEDIATE … COMMIT` (each in its own
+/// savepoint), and a second process waits its turn for the write lock (busy timeout). Several
+/// processes may share the file (for example `arcadia worker` and `arcadia saga start`);
 /// PostgreSQL is the backend for many workers.
 public final class SQLiteSagaStore: SagaStore {
     /// Store settings.
