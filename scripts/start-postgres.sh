@@ -19,7 +19,9 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
 fi
 as_pg() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
 
-if ! as_pg "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+ready() { "$bindir/pg_isready" -h 127.0.0.1 -p "$port" -q; }
+
+if ! ready; then
   if [ ! -f "$data/PG_VERSION" ]; then
     mkdir -p "$data"
     chown postgres:postgres "$data"
@@ -35,6 +37,15 @@ port = $port
 max_connections = 300
 unix_socket_directories = '/tmp'
 CONF
+  fi
+  # A server that was killed (for example when the previous session ended) leaves its pid file
+  # behind, and pg_ctl would take it for a running server: remove it unless a live postgres owns it.
+  if [ -f "$data/postmaster.pid" ]; then
+    pid=$(head -n 1 "$data/postmaster.pid")
+    state=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+    if [ -z "$state" ] || [ "${state#Z}" != "$state" ]; then
+      rm -f "$data/postmaster.pid"
+    fi
   fi
   as_pg "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >&2
 fi
