@@ -344,6 +344,30 @@ struct EngineConformanceTests {
         }
     }
 
+    @Test("a worker that dies while re-executing a polled step costs an attempt, not a poll", arguments: Backend.enabled)
+    func crashDuringPollCountsAsAttempt(backend: Backend) async throws {
+        try await TestDatabase.withStore(backend) { store, _ in
+            let engine = SagaEngine(store: store, registry: .testing, logger: TestDatabase.logger)
+            let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": 60])
+            let t0 = Date()
+            let first = try #require(try await store.claim(ClaimRequest(workerID: "A", now: t0, leaseUntil: t0.addingTimeInterval(5))))
+            #expect((first.attempts, first.polls) == (1, 0))
+            // A parks the saga in its durable wait.
+            let park = SagaCommit(
+                sagaID: saga.id, fencingToken: first.saga.fencingToken, status: .waiting, currentStep: 0,
+                runAt: t0.addingTimeInterval(60), waitKind: .poll, releaseLease: true, now: t0)
+            #expect(try await store.commit(park).applied)
+            // B polls it, then dies without writing; C re-claims after B's lease.
+            let t1 = t0.addingTimeInterval(61)
+            let polled = try #require(try await store.claim(ClaimRequest(workerID: "B", now: t1, leaseUntil: t1.addingTimeInterval(5))))
+            #expect((polled.attempts, polled.polls) == (1, 1))
+            #expect(polled.saga.waitKind == nil)
+            let t2 = t1.addingTimeInterval(6)
+            let reclaimed = try #require(try await store.claim(ClaimRequest(workerID: "C", now: t2, leaseUntil: t2.addingTimeInterval(5))))
+            #expect((reclaimed.attempts, reclaimed.polls) == (2, 1))
+        }
+    }
+
     @Test("sagas sharing a lock key never overlap and run in start order", arguments: Backend.enabled)
     func lockKeysSerialise(backend: Backend) async throws {
         let probe = Self.probe()

@@ -14,11 +14,12 @@ struct EngineBench {
     let concurrency: Int
     let workers: Int
     let parked: Int
+    let connections: Int
     let logger: Logger
 
     func run() async throws -> EngineBenchResult {
         let configuration = SagaEngine.Configuration(leaseDuration: .seconds(30), pollInterval: .seconds(1))
-        return try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger) { store in
+        return try await StoreFactory.withStore(url, maximumConnections: connections, logger: logger) { store in
             let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
             if workers == 1 {
                 return try await withThrowingTaskGroup(of: EngineBenchResult?.self) { group in

@@ -33,6 +33,9 @@ struct EngineBenchCommand: AsyncParsableCommand {
     @Option(help: "Worker processes (1: workers run inside this process).")
     var workers: Int = 1
 
+    @Option(help: "PostgreSQL connections of this process (default: concurrency + 8).")
+    var connections: Int?
+
     @Option(help: "Sagas parked in a one-hour durable wait during the run (test-sleep).")
     var parked: Int = 0
 
@@ -51,6 +54,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
         guard parked >= 0 else { throw ValidationError("--parked must not be negative") }
+        if let connections, !(2...1024).contains(connections) { throw ValidationError("--connections must be between 2 and 1024") }
         if let database {
             do { _ = try DatabaseURL.parse(database) } catch let error as StorageError { throw ValidationError(error.message) }
         }
@@ -77,7 +81,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let url = try DatabaseURL.parse(text)
         let runner = EngineBench(
             url: url, urlText: text, sagas: sagas, steps: steps, concurrency: concurrency, workers: workers, parked: parked,
-            logger: logger)
+            connections: connections ?? concurrency + 8, logger: logger)
         var result = try await runner.run()
         if pgbench {
             guard case .postgres(let parts) = url else { throw ValidationError("--pgbench needs a postgres:// database") }

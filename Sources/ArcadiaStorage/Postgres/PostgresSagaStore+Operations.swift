@@ -149,11 +149,13 @@ extension PostgresSagaStore {
         sql.append(
             """
             c AS (
+                -- wait_kind is cleared by the claim; its prior value says whether this is a poll
                 UPDATE saga_runs r SET
                     status = CASE WHEN r.status IN ('pending', 'waiting') AND NOT r.cancel_requested THEN 'running' ELSE r.status END,
-                    lease_owner = \(worker), run_at = \(leaseUntil), fencing_token = r.fencing_token + 1, updated_at = \(now)
-                WHERE r.id = (
-                    SELECT q.id FROM saga_runs q
+                    lease_owner = \(worker), run_at = \(leaseUntil), fencing_token = r.fencing_token + 1, updated_at = \(now),
+                    wait_kind = NULL
+                FROM (
+                    SELECT q.id AS pick_id, q.wait_kind AS prior_wait FROM saga_runs q
                     WHERE q.status IN \(Self.runnable) AND q.run_at <= \(now)\(filter)
                       -- lock keys: wait while an earlier saga holds any of ours
                       AND (q.lock_keys = '{}' OR NOT EXISTS (
@@ -162,15 +164,16 @@ extension PostgresSagaStore {
                           WHERE mine.saga_id = q.id))
                     ORDER BY q.run_at, q.seq
                     FOR UPDATE SKIP LOCKED
-                    LIMIT 1)
-                RETURNING \(Self.sagaColumns)
+                    LIMIT 1) pick
+                WHERE r.id = pick.pick_id
+                RETURNING \(Self.sagaColumns), pick.prior_wait
             ),
             ca AS (
                 -- record the attempt of the step about to run (a poll after a durable wait is not an attempt)
                 INSERT INTO saga_step_results (saga_id, step_idx, step_name, status, attempts, polls, started_at)
                 SELECT c.id, c.current_step, c.step_names[c.current_step + 1], 'running',
-                    CASE WHEN c.wait_kind IN ('poll', 'handoff') THEN 0 ELSE 1 END,
-                    CASE WHEN c.wait_kind = 'poll' THEN 1 ELSE 0 END, \(now)
+                    CASE WHEN c.prior_wait IN ('poll', 'handoff') THEN 0 ELSE 1 END,
+                    CASE WHEN c.prior_wait = 'poll' THEN 1 ELSE 0 END, \(now)
                 FROM c
                 WHERE c.status = 'running' AND NOT c.cancel_requested AND c.current_step < cardinality(c.step_names)
                 ON CONFLICT (saga_id, step_idx) DO UPDATE SET

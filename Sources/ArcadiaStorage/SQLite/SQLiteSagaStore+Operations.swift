@@ -80,33 +80,39 @@ extension SQLiteSagaStore {
             binds.append(.uuid(excluded))
             filter += " AND r.id <> ?\(binds.count)"
         }
+        // Pick first (reading the wait kind the claim clears), then claim by rowid; the transaction
+        // is exclusive, so nothing can slip in between.
+        let picked = try c.rows(
+            """
+            SELECT r.seq, r.wait_kind FROM saga_runs r INDEXED BY saga_runs_runnable
+            WHERE r.status IN ('pending', 'running', 'waiting', 'compensating') AND r.run_at <= ?3\(filter)
+              -- lock keys: wait while an earlier saga holds any of ours
+              AND (r.lock_keys = '[]' OR NOT EXISTS (
+                  SELECT 1 FROM saga_lock_keys mine
+                  JOIN saga_lock_keys other ON other.key = mine.key AND other.lock_seq < mine.lock_seq
+                  WHERE mine.saga_id = r.id))
+            ORDER BY r.run_at, r.seq
+            LIMIT 1
+            """, binds)
+        guard let pick = picked.first, let seq = pick.column("seq")?.integer else { return nil }
+        let priorWait = pick.column("wait_kind").flatMap { $0.isNull ? nil : $0.string }.flatMap(WaitKind.init(rawValue:))
         let claimed = try c.rows(
             """
             UPDATE saga_runs SET
                 status = CASE WHEN status IN ('pending', 'waiting') AND cancel_requested = 0 THEN 'running' ELSE status END,
-                lease_owner = ?1, run_at = ?2, fencing_token = fencing_token + 1, updated_at = ?3
-            WHERE seq = (
-                -- the partial index of non-terminal sagas, in run_at order: parked sagas due later cost nothing
-                SELECT r.seq FROM saga_runs r INDEXED BY saga_runs_runnable
-                WHERE r.status IN ('pending', 'running', 'waiting', 'compensating') AND r.run_at <= ?3\(filter)
-                  -- lock keys: wait while an earlier saga holds any of ours
-                  AND (r.lock_keys = '[]' OR NOT EXISTS (
-                      SELECT 1 FROM saga_lock_keys mine
-                      JOIN saga_lock_keys other ON other.key = mine.key AND other.lock_seq < mine.lock_seq
-                      WHERE mine.saga_id = r.id))
-                ORDER BY r.run_at, r.seq
-                LIMIT 1)
+                lease_owner = ?1, run_at = ?2, fencing_token = fencing_token + 1, updated_at = ?3, wait_kind = NULL
+            WHERE seq = ?4
             RETURNING \(Self.sagaColumns)
-            """, binds)
+            """, [.text(request.workerID), .date(request.leaseUntil), .date(request.now), .integer(seq)])
         guard let row = claimed.first else { return nil }
         let saga = try Self.decodeSaga(row)
         var attempts = 0
         var polls = 0
         if saga.status == .running, !saga.cancelRequested, saga.currentStep < saga.stepNames.count {
-            let phase: StepAttempt.Phase = saga.waitKind == .poll ? .poll : .attempt
+            let phase: StepAttempt.Phase = priorWait == .poll ? .poll : .attempt
             (attempts, polls) = try Self.recordAttempt(
                 sagaID: saga.id, StepAttempt(index: saga.currentStep, name: saga.stepNames[saga.currentStep], phase: phase),
-                countAttempt: saga.waitKind != .handoff, now: request.now, c)
+                countAttempt: priorWait != .handoff, now: request.now, c)
         }
         try Self.insertEvents(sagaID: saga.id, at: request.now, [NewSagaEvent("claimed", step: saga.currentStep, detail: request.workerID)], c)
         return ClaimedSaga(saga: saga, attempts: attempts, polls: polls)
