@@ -19,8 +19,7 @@ struct SagaRunCommand: AsyncParsableCommand {
         let logger = Logger(label: "arcadia.cli")
         let start = self.start
         let registry = CLIEnvironment.registry
-        let inputs = try start.parsedInputs()
-        _ = try registry.prepare(template: start.template, inputs: inputs)
+        let inputs = try start.validatedInputs(registry)
         let configuration = engineOptions.configuration
         let status = try await StoreFactory.withStore(try database.url(), logger: logger) { store in
             let engine = SagaEngine(store: store, registry: registry, configuration: configuration, logger: logger)

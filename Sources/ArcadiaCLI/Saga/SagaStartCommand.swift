@@ -15,9 +15,7 @@ struct SagaStartCommand: AsyncParsableCommand {
         let logger = Logger(label: "arcadia.cli")
         let start = self.start
         let registry = CLIEnvironment.registry
-        let inputs = try start.parsedInputs()
-        // Validate before touching the database: bad input never writes anything.
-        _ = try registry.prepare(template: start.template, inputs: inputs)
+        let inputs = try start.validatedInputs(registry)
         try await StoreFactory.withStore(try database.url(), logger: logger) { store in
             let engine = SagaEngine(store: store, registry: registry, logger: logger)
             let (saga, created) = try await engine.start(start.template, inputs: inputs, options: start.options)

@@ -42,6 +42,14 @@ struct StartArguments: ParsableArguments {
         return result
     }
 
+    /// The inputs, checked against the template before anything touches the database, so bad
+    /// input never writes anything.
+    func validatedInputs(_ registry: SagaRegistry) throws -> [String: JSONValue] {
+        let inputs = try parsedInputs()
+        _ = try registry.prepare(template: template, inputs: inputs)
+        return inputs
+    }
+
     var options: SagaEngine.StartOptions {
         SagaEngine.StartOptions(idempotencyKey: idempotencyKey, lockKeys: lockKeys, triggeredBy: "cli")
     }

@@ -1,5 +1,5 @@
 /// An error from a storage backend. Messages name the problem and what to do, and never contain
-/// SQL or passwords; the underlying error is kept for logs (`String(reflecting:)`).
+/// SQL or passwords.
 public struct StorageError: Error, CustomStringConvertible, CustomDebugStringConvertible {
     /// The kind of error.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -27,16 +27,14 @@ public struct StorageError: Error, CustomStringConvertible, CustomDebugStringCon
 
     public var code: Code
     public var message: String
-    var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+    public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
-        self.underlying = underlying
     }
 
     public var description: String { message }
 
-    /// Code and message only: the underlying error may quote SQL or bound values.
+    /// Code and message only (the database error it came from may quote SQL or bound values).
     public var debugDescription: String { "\(code): \(message)" }
 }

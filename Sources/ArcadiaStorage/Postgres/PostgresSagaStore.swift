@@ -139,25 +139,25 @@ public final class PostgresSagaStore: SagaStore {
                 let message = info[.message] ?? "unknown error"
                 if state == "28P01" || state == "28000" {
                     return StorageError(
-                        .unreachable, "PostgreSQL refused the credentials for user '\(configuration.username)': \(message)", underlying: error)
+                        .unreachable, "PostgreSQL refused the credentials for user '\(configuration.username)': \(message)")
                 }
                 if state == "3D000" {
-                    return StorageError(.unreachable, "PostgreSQL database '\(configuration.database)' does not exist: \(message)", underlying: error)
+                    return StorageError(.unreachable, "PostgreSQL database '\(configuration.database)' does not exist: \(message)")
                 }
-                return StorageError(.query, "PostgreSQL error \(state): \(message)", underlying: error)
+                return StorageError(.query, "PostgreSQL error \(state): \(message)")
             }
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .sslUnsupported:
                 return StorageError(
                     .unreachable,
-                    "cannot reach PostgreSQL at \(configuration.host):\(configuration.port) (\(error.code)); is the server running and the URL right?",
-                    underlying: error)
+                    "cannot reach PostgreSQL at \(configuration.host):\(configuration.port) (\(error.code)); is the server running and the URL right?"
+                )
             default:
-                return StorageError(.query, "PostgreSQL request failed (\(error.code))", underlying: error)
+                return StorageError(.query, "PostgreSQL request failed (\(error.code))")
             }
         }
         return StorageError(
-            .unreachable, "cannot reach PostgreSQL at \(configuration.host):\(configuration.port): \(error)", underlying: error)
+            .unreachable, "cannot reach PostgreSQL at \(configuration.host):\(configuration.port): \(error)")
     }
 }
 

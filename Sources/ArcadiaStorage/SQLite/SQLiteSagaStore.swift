@@ -64,7 +64,7 @@ public final class SQLiteSagaStore: SagaStore {
             }
         } catch {
             await db.close()
-            throw StorageError(.unreachable, "cannot use SQLite database \(configuration.path): \(error)", underlying: error)
+            throw StorageError(.unreachable, "cannot use SQLite database \(configuration.path): \(error)")
         }
         return SQLiteSagaStore(db: db, configuration: configuration, logger: logger, counter: counter)
     }

@@ -20,19 +20,28 @@ final class ChildProcess: Sendable {
         return directory.appendingPathComponent("arcadia")
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = Self.binary
+    /// A not yet started `arcadia` process with piped standard output and error.
+    private static func makeProcess(
+        _ arguments: [String], environment: [String: String], logLevel: String
+    ) -> (process: Process, output: Pipe, errors: Pipe) {
+        let process = Process()
+        process.executableURL = binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        env["ARCADIA_LOG_LEVEL"] = env["ARCADIA_LOG_LEVEL"] ?? "debug"
+        env["ARCADIA_LOG_LEVEL"] = env["ARCADIA_LOG_LEVEL"] ?? logLevel
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let errorPipe = Pipe()
-        let outputPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = outputPipe
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
         process.standardInput = FileHandle.nullDevice
+        return (process, output, errors)
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        let (process, outputPipe, errorPipe) = Self.makeProcess(arguments, environment: environment, logLevel: "debug")
+        self.process = process
         let buffer = Mutex<String>("")
         errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
@@ -105,18 +114,7 @@ final class ChildProcess: Sendable {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
     ) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["ARCADIA_LOG_LEVEL"] = env["ARCADIA_LOG_LEVEL"] ?? "warning"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let outputPipe = Pipe()
-        let errorPipe = Pipe()
-        process.standardOutput = outputPipe
-        process.standardError = errorPipe
-        process.standardInput = FileHandle.nullDevice
+        let (process, outputPipe, errorPipe) = makeProcess(arguments, environment: environment, logLevel: "warning")
         try process.run()
         return try await withTimeout(timeout, "arcadia \(arguments.joined(separator: " "))") {
             await withCheckedContinuation { continuation in
