@@ -13,9 +13,17 @@ let package = Package(
         .executable(name: "arcadia", targets: ["arcadia"]),
         .library(name: "SagaEngine", targets: ["SagaEngine"]),
         .library(name: "ArcadiaStorage", targets: ["ArcadiaStorage"]),
+        .library(name: "DigitalOcean", targets: ["DigitalOcean"]),
+        .library(name: "FakeDigitalOcean", targets: ["FakeDigitalOcean"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -45,12 +53,43 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Hand-written typed async client for the DigitalOcean API v2: token purposes, pagination,
+        // rate-limit pacing, retries, typed errors.
+        .target(
+            name: "DigitalOcean",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A faithful DigitalOcean API simulator (Hummingbird): envelopes, scopes, rate limits,
+        // asynchronous actions on a controllable clock, eventual consistency and fault injection.
+        .target(
+            name: "FakeDigitalOcean",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Command-line interface (argument-parser commands); `@main` lives in `arcadia`.
         .target(
             name: "ArcadiaCLI",
             dependencies: [
                 "SagaEngine",
                 "ArcadiaStorage",
+                "FakeDigitalOcean",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,6 +105,15 @@ let package = Package(
         .testTarget(
             name: "SagaEngineTests",
             dependencies: ["SagaEngine", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DigitalOceanTests",
+            dependencies: [
+                "DigitalOcean", "FakeDigitalOcean",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,99 @@
+import Foundation
+import NIOHTTP1
+
+/// A DigitalOcean collection read page by page as one sequence of items.
+///
+/// The walk asks for `per_page` = the configured page size (200), keeps the caller's query
+/// parameters, and follows `links.pages.next` until it is absent; `links: {}` and a missing
+/// `links` both end the walk. Items can be added or removed between pages (DigitalOcean has no
+/// snapshot isolation), so items are de-duplicated by id. `meta.total` is not trusted to stop;
+/// but when it changes during the walk (items came or went, so offsets shifted and an item may
+/// have slid past a page boundary unseen) the walk starts over once more from page 1, yielding
+/// only items not seen yet, up to ``maxPasses`` walks in all.
+/// Next links are rebased on the client's base URL: the token never goes to another host.
+public struct PaginatedSequence<Element: Decodable & Sendable & Identifiable>: AsyncSequence, Sendable where Element.ID: Sendable {
+    let client: DigitalOceanClient
+    let path: String
+    let query: [(String, String)]
+    let key: String
+
+    /// Walks at most this many times when the collection changes under the walk.
+    public static var maxPasses: Int { 3 }
+
+    /// Reads every page and returns all items.
+    public func collect() async throws -> [Element] {
+        var items: [Element] = []
+        for try await item in self { items.append(item) }
+        return items
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        var query = query.filter { $0.0 != "per_page" && $0.0 != "page" }
+        query.append(("per_page", String(client.configuration.pageSize)))
+        return Iterator(
+            client: client, firstURL: client.configuration.baseURL + path + DigitalOceanClient.queryString(query), operation: "GET \(path)",
+            key: key)
+    }
+
+    /// Fetches pages lazily.
+    public struct Iterator: AsyncIteratorProtocol {
+        let client: DigitalOceanClient
+        let firstURL: String
+        var nextURL: String?
+        let operation: String
+        var totalAtStart: Int?
+        var changed = false
+        let key: String
+        var buffer: [Element] = []
+        var position = 0
+        var seen: Set<Element.ID> = []
+        /// Pages fetched so far.
+        public private(set) var pages = 0
+        /// Walks started so far (more than one when the collection changed mid-walk).
+        public private(set) var passes = 1
+
+        init(client: DigitalOceanClient, firstURL: String, operation: String, key: String) {
+            self.client = client
+            self.firstURL = firstURL
+            self.nextURL = firstURL
+            self.operation = operation
+            self.key = key
+        }
+
+        public mutating func next() async throws -> Element? {
+            while true {
+                while position < buffer.count {
+                    let item = buffer[position]
+                    position += 1
+                    if seen.insert(item.id).inserted { return item }
+                }
+                if nextURL == nil && changed && passes < PaginatedSequence.maxPasses {
+                    passes += 1
+                    changed = false
+                    totalAtStart = nil
+                    nextURL = firstURL
+                }
+                guard let url = nextURL else { return nil }
+                let response = try await client.send(method: .GET, url: url, operation: operation, payload: nil)
+                pages += 1
+                let page = try client.decode(Page<Element>.self, from: response, key: nil, rootKey: key)
+                if let total = page.total {
+                    if let start = totalAtStart, start != total { changed = true }
+                    totalAtStart = totalAtStart ?? total
+                }
+                buffer = page.items
+                position = 0
+                nextURL = page.next.flatMap { rebase($0) }
+                if nextURL == url { nextURL = nil }  // a link to itself would never end
+            }
+        }
+
+        /// Keeps the path and query of a `links.pages.next` URL and puts it on the base URL.
+        private func rebase(_ link: String) -> String? {
+            guard let components = URLComponents(string: link), !components.percentEncodedPath.isEmpty else { return nil }
+            var rebased = client.configuration.baseURL + components.percentEncodedPath
+            if let query = components.percentEncodedQuery, !query.isEmpty { rebased += "?" + query }
+            return rebased
+        }
+    }
+}

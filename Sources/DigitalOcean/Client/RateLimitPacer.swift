@@ -1,0 +1,111 @@
+import Foundation
+import Synchronization
+
+/// Paces the requests of one token from the `ratelimit-*` headers so that a busy process does
+/// not run into DigitalOcean's 429s.
+///
+/// The pacer keeps a budget: the smallest `remaining` reported since the budget was last
+/// refreshed, minus the requests in flight (answers can arrive in any order, so the smallest
+/// value is the only safe one). A request goes out only while the budget is positive. With no
+/// budget it waits: for answers in flight, or, with nothing in flight, until `ratelimit-reset`
+/// (when the oldest counted request leaves the window), after which a single probe request
+/// refreshes the budget. A 429 blocks every request of the token for its `retry-after` (or
+/// until the reset), then probes again.
+actor RateLimitPacer {
+    /// One pacer per token per API, shared by every client of this process.
+    private static let registry = PacerRegistry()
+
+    static func shared(for key: String) -> RateLimitPacer { registry.pacer(for: key) }
+
+    private var known: RateLimitStatus?
+    private var inFlight = 0
+    private var blockedUntil: Date?
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Waits until a request may be sent.
+    func acquire() async {
+        while true {
+            let now = Date()
+            if let blockedUntil, blockedUntil > now {
+                await sleep(until: blockedUntil)
+                continue
+            }
+            blockedUntil = nil
+            guard let known else {
+                // Nothing known yet (or the window moved on): one probe at a time.
+                if inFlight == 0 {
+                    inFlight += 1
+                    return
+                }
+                await waitForAnswer()
+                continue
+            }
+            if known.remaining - inFlight > 0 {
+                inFlight += 1
+                return
+            }
+            if inFlight > 0 {
+                await waitForAnswer()
+                continue
+            }
+            if known.reset > now {
+                blockedUntil = known.reset
+                continue
+            }
+            // The oldest counted request has left the window: probe again.
+            self.known = nil
+        }
+    }
+
+    /// Records the answer to a request; `headers` is `nil` for a transport error.
+    func complete(status: Int?, headers: RateLimitStatus?) {
+        inFlight -= 1
+        if status == 429 {
+            // Refused, not counted: wait as DigitalOcean asks, then probe afresh.
+            let until = headers?.retryAfter.map { Date().addingTimeInterval($0.seconds) } ?? headers?.reset ?? Date().addingTimeInterval(1)
+            blockedUntil = max(blockedUntil ?? until, until)
+            known = nil
+        } else if let headers {
+            if let current = known, current.remaining <= headers.remaining {
+                known?.reset = max(current.reset, headers.reset)
+            } else {
+                known = headers
+            }
+        }
+        let resumed = waiters
+        waiters.removeAll()
+        for waiter in resumed { waiter.resume() }
+    }
+
+    private func waitForAnswer() async {
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func sleep(until date: Date) async {
+        let interval = date.timeIntervalSinceNow
+        guard interval > 0 else { return }
+        try? await Task.sleep(for: .milliseconds(Int64(interval * 1000) + 1))
+    }
+}
+
+/// The process-wide map of pacers, keyed by token and base URL.
+private final class PacerRegistry: Sendable {
+    private let pacers = Mutex<[String: RateLimitPacer]>([:])
+
+    func pacer(for key: String) -> RateLimitPacer {
+        pacers.withLock { pacers in
+            if let pacer = pacers[key] { return pacer }
+            let pacer = RateLimitPacer()
+            pacers[key] = pacer
+            return pacer
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

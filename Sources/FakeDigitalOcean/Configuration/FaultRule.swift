@@ -1,0 +1,67 @@
+/// A fault injected into matching requests, decided by the simulator's seeded random source.
+public struct FaultRule: Codable, Sendable, Equatable {
+    /// What goes wrong.
+    public enum Kind: String, Codable, Sendable {
+        /// Answer with a 5xx (``FaultRule/status``, default 500) without doing anything.
+        case serverError = "server_error"
+        /// Answer 429 `too_many_requests` with `retry-after`.
+        case rateLimited = "rate_limited"
+        /// Answer a transient 422 that succeeds on a later try.
+        case retryable422 = "retryable_422"
+        /// Wait ``FaultRule/latencyMs`` before handling the request.
+        case latency
+        /// The action the request starts ends `errored` (a failed create deletes the droplet).
+        case actionErrored = "action_errored"
+        /// The request is applied, then the connection is dropped before any answer.
+        case responseLost = "response_lost"
+    }
+
+    /// HTTP method to match (`POST`); `nil` or `*` matches every method.
+    public var method: String?
+    /// Route to match: a spec path template (`/v2/droplets/{droplet_id}`), a concrete path, or
+    /// `*` for every route.
+    public var path: String
+    public var kind: Kind
+    /// Probability of firing on a matching request, 0…1.
+    public var probability: Double
+    /// How many more times the rule may fire; `nil` = without end.
+    public var remaining: Int?
+    /// Status for `server_error` (500, 502, 503, 504).
+    public var status: Int?
+    /// Delay for `latency`.
+    public var latencyMs: Int?
+
+    /// Creates a rule.
+    public init(
+        method: String? = nil, path: String, kind: Kind, probability: Double = 1, remaining: Int? = nil, status: Int? = nil, latencyMs: Int? = nil
+    ) {
+        self.method = method
+        self.path = path
+        self.kind = kind
+        self.probability = probability
+        self.remaining = remaining
+        self.status = status
+        self.latencyMs = latencyMs
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case method, path, kind, probability, remaining, status, latencyMs = "latency_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        method = try container.decodeIfPresent(String.self, forKey: .method)
+        path = try container.decodeIfPresent(String.self, forKey: .path) ?? "*"
+        kind = try container.decode(Kind.self, forKey: .kind)
+        probability = try container.decodeIfPresent(Double.self, forKey: .probability) ?? 1
+        remaining = try container.decodeIfPresent(Int.self, forKey: .remaining)
+        status = try container.decodeIfPresent(Int.self, forKey: .status)
+        latencyMs = try container.decodeIfPresent(Int.self, forKey: .latencyMs)
+    }
+
+    /// Whether the rule applies to a request.
+    func matches(method: String, route: String, path: String) -> Bool {
+        if let wanted = self.method, wanted != "*", wanted.uppercased() != method { return false }
+        return self.path == "*" || self.path == route || self.path == path
+    }
+}

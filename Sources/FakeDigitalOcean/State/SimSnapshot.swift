@@ -1,0 +1,17 @@
+import Foundation
+
+/// A droplet snapshot (an image of type `snapshot`).
+struct SimSnapshot: Sendable {
+    var id: Int
+    var name: String
+    var dropletID: Int
+    var regionSlug: String
+    /// Equal to the snapshot action's `started_at`.
+    var createdAt: Date
+    /// When it shows up in listings (after the action completed, plus the listing lag).
+    var visibleAt: Date
+    var minDiskSize: Int
+    var sizeGigabytes: Double
+    var tags: [String] = []
+    var deletedAt: Date?
+}

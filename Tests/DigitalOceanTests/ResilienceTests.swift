@@ -1,0 +1,192 @@
+import AsyncHTTPClient
+@testable import DigitalOcean
+import FakeDigitalOcean
+import Foundation
+import Logging
+import Testing
+
+/// Pagination, rate limits, retries, token purposes and secrecy, against the simulator.
+@Suite struct ResilienceTests {
+    @Test func paginationOverAThousandDropletsWithChangesBetweenPages() async throws {
+        try await withSimulator { sim in
+            let client = sim.client()
+            var tagged: [Int] = []
+            for index in 0..<1000 {
+                let tags = index % 10 == 9 ? ["other"] : ["fleet"]
+                let droplet = try await client.createDroplet(SimulatorHarness.dropletRequest("node-\(index)", tags: tags)).droplet
+                if tags == ["fleet"] { tagged.append(droplet.id) }
+            }
+            #expect(tagged.count == 900)
+            var iterator = client.droplets(tagName: "fleet").makeAsyncIterator()
+            var seen: [Int] = []
+            var added: [Int] = []
+            var removed: [Int] = []
+            while let droplet = try await iterator.next() {
+                seen.append(droplet.id)
+                if seen.count == 250 {
+                    // Between pages: delete two droplets already seen (later pages shift back, so
+                    // two droplets slide past the page boundary) and add three new ones at the end.
+                    for id in tagged[0..<2] {
+                        try await client.deleteDroplet(id: id)
+                        removed.append(id)
+                    }
+                    for index in 0..<3 {
+                        added.append(try await client.createDroplet(SimulatorHarness.dropletRequest("late-\(index)", tags: ["fleet"])).droplet.id)
+                    }
+                }
+            }
+            #expect(Set(seen).count == seen.count, "no droplet twice")
+            #expect(Set(tagged).subtracting(removed).isSubset(of: Set(seen)), "every droplet that existed throughout was seen")
+            #expect(Set(added).isSubset(of: Set(seen)))
+            #expect(iterator.passes == 2, "meta.total changed, so the walk was repeated once")
+            #expect(iterator.pages == 10)
+            let audit = try await sim.audit()
+            #expect(audit.filter { ($0["method"] as? String) == "POST" }.count == 1003)
+
+            // A walk over an unchanging collection takes one pass: 901 droplets, 5 pages.
+            var quiet = client.droplets(tagName: "fleet").makeAsyncIterator()
+            var count = 0
+            while try await quiet.next() != nil { count += 1 }
+            #expect(count == 901 && quiet.pages == 5 && quiet.passes == 1)
+        }
+    }
+
+    @Test func paginationKeepsTheQueryAndAcceptsEmptyOrMissingLinks() async throws {
+        try await withSimulator { sim in
+            let client = sim.client()
+            for index in 0..<5 { _ = try await client.createDroplet(SimulatorHarness.dropletRequest("q-\(index)", tags: ["q"])) }
+            let first = try await sim.json("/v2/droplets?tag_name=q&per_page=2")
+            let pages = try #require((first["links"] as? [String: Any])?["pages"] as? [String: String])
+            #expect(pages["next"] == "\(sim.server.baseURL)/v2/droplets?tag_name=q&per_page=2&page=2")
+            #expect(pages["last"]?.hasSuffix("page=3") == true && pages["prev"] == nil)
+            #expect((first["meta"] as? [String: Any])?["total"] as? Int == 5)
+            let single = try await sim.json("/v2/droplets?tag_name=q")
+            #expect((single["links"] as? [String: Any])?.isEmpty == true)
+        }
+        for body in [#"{"droplets": [], "links": {}}"#, #"{"droplets": []}"#, #"{"droplets": [], "links": {"pages": {}}}"#] {
+            #expect(try PageProbe.next(in: body) == nil)
+        }
+    }
+
+    @Test func aBurstOfFiveHundredCallsUnderATinyLimitSeesNo429() async throws {
+        let limits = RateLimits(hourlyLimit: 100_000, hourlyWindow: 3600, burstLimit: 100, burstWindow: 1)
+        try await withSimulator(settings: SimulatorSettings(lags: .zero, rateLimits: limits)) { sim in
+            // No retries at all: a 429 would reach the caller.
+            let client = sim.client(.inventory, retry: .init(maxAttempts: 1))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<500 { group.addTask { _ = try await client.account() } }
+                try await group.waitForAll()
+            }
+            #expect(try await sim.responses(status: 429) == 0)
+            #expect(try await sim.requestCount() == 500, "no request sent beyond the 500 calls")
+        }
+    }
+
+    @Test func a429IsWaitedOutNotHammered() async throws {
+        try await withSimulator { sim in
+            try await sim.addFault(#"{"method": "GET", "path": "/v2/account", "kind": "rate_limited", "remaining": 1}"#)
+            let client = sim.client(.inventory)
+            let started = ContinuousClock.now
+            _ = try await client.account()
+            #expect(ContinuousClock.now - started >= .seconds(1), "retry-after: 1 was honoured")
+            #expect(try await sim.requestCount() == 2)
+        }
+    }
+
+    @Test func getsSurviveInjected5xx() async throws {
+        try await withSimulator { sim in
+            try await sim.addFault(#"{"path": "/v2/sizes", "kind": "server_error", "status": 503, "remaining": 3}"#)
+            let sizes = try await sim.client(.inventory).sizes().collect()
+            #expect(!sizes.isEmpty)
+            #expect(try await sim.responses(status: 503) == 3)
+            try await sim.addFault(#"{"path": "/v2/account", "kind": "server_error", "status": 501}"#)
+            let notImplemented = await #expect(throws: DigitalOceanError.self) { try await sim.client(.inventory).account() }
+            #expect(notImplemented?.status == 501 && notImplemented?.attempts == 1, "501 is not retried")
+        }
+    }
+
+    @Test func aPostWhoseResponseIsLostIsAmbiguousAndNotRetried() async throws {
+        try await withSimulator { sim in
+            try await sim.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "response_lost", "remaining": 1}"#)
+            let client = sim.client()
+            let error = await #expect(throws: DigitalOceanError.self) {
+                try await client.createDroplet(SimulatorHarness.dropletRequest("lost-1", tags: ["req:lost-1"]))
+            }
+            #expect(error?.isAmbiguous == true && error?.attempts == 1 && error?.code == .transport)
+            // The create was applied: looking by the request tag finds it, exactly once.
+            #expect(try await client.droplets(tagName: "req:lost-1").collect().count == 1)
+            let posts = try await sim.audit().filter { ($0["method"] as? String) == "POST" }
+            #expect(posts.count == 1 && posts[0]["fault"] as? String == "response_lost")
+
+            try await sim.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "server_error", "remaining": 1}"#)
+            let serverError = await #expect(throws: DigitalOceanError.self) { try await client.createDroplet(SimulatorHarness.dropletRequest("five-1")) }
+            #expect(serverError?.status == 500 && serverError?.isAmbiguous == true && serverError?.isRetryable == true && serverError?.attempts == 1)
+
+            try await sim.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "rate_limited", "remaining": 1}"#)
+            _ = try await client.createDroplet(SimulatorHarness.dropletRequest("limited-1"))
+            #expect(try await client.droplets(name: "limited-1").collect().count == 1, "a 429 POST was not applied and is safe to repeat")
+        }
+    }
+
+    @Test func transientAndPendingEvent422sAreRetryableButNotRetried() async throws {
+        try await withSimulator { sim in
+            try await sim.setLags(#"{"action": 60}"#)
+            let client = sim.client()
+            let droplet = try await client.createDroplet(SimulatorHarness.dropletRequest("busy")).droplet
+            _ = try await client.powerOffDroplet(id: droplet.id)
+            let pending = await #expect(throws: DigitalOceanError.self) { try await client.rebootDroplet(id: droplet.id) }
+            #expect(pending?.status == 422 && pending?.message == "Droplet already has a pending event." && pending?.isRetryable == true)
+            #expect(pending?.attempts == 1)
+        }
+    }
+
+    @Test func anInventoryTokenNeverWrites() async throws {
+        try await withSimulator { sim in
+            let inventory = sim.client(.inventory)
+            let refused = await #expect(throws: DigitalOceanError.self) { try await inventory.createDroplet(SimulatorHarness.dropletRequest("x")) }
+            #expect(refused?.code == .readOnlyToken)
+            await #expect(throws: DigitalOceanError.self) { try await inventory.deleteDroplet(id: 1) }
+            let sent = try await sim.requestCount()
+            #expect(sent == 0, "nothing left the client")
+
+            // A provisioning client holding the read-only token is stopped by the simulator's scope.
+            let mislabelled = sim.client(.provisioning, token: SimulatorHarness.readToken)
+            let forbidden = await #expect(throws: DigitalOceanError.self) { try await mislabelled.createTag(name: "x") }
+            #expect(forbidden?.status == 403 && forbidden?.id == "forbidden")
+            let unknown = await #expect(throws: DigitalOceanError.self) { try await sim.client(.inventory, token: "dop_v1_unknown").account() }
+            #expect(unknown?.status == 401 && unknown?.id == "unauthorized" && unknown?.requestID != nil)
+        }
+    }
+
+    @Test func tokensNeverShowInDescriptionsErrorsOrLogs() async throws {
+        let secret = SimulatorHarness.writeToken
+        let token = APIToken(secret, purpose: .provisioning)
+        #expect(!"\(token)".contains(secret) && !String(reflecting: token).contains(secret))
+        let dump = { var out = ""; Swift.dump(token, to: &out); return out }()
+        #expect(!dump.contains(secret))
+
+        let lines = LogCapture()
+        try await withSimulator { sim in
+            try await sim.addFault(#"{"path": "/v2/account", "kind": "server_error", "remaining": 1}"#)
+            var logger = Logger(label: "test") { _ in lines }
+            logger.logLevel = .trace
+            let client = DigitalOceanClient(
+                configuration: .init(token: token, baseURL: sim.server.baseURL, retry: .init(baseDelay: .milliseconds(1))), logger: logger)
+            _ = try await client.account()
+            let error = await #expect(throws: DigitalOceanError.self) { try await client.droplet(id: 99) }
+            #expect(!(error.map { "\($0)" } ?? "").contains(secret))
+        }
+        #expect(!lines.text.isEmpty && !lines.text.contains(secret))
+    }
+}
+
+/// Decodes a page with the client's own page decoder.
+enum PageProbe {
+    struct Item: Decodable, Sendable, Identifiable { var id: Int }
+
+    static func next(in body: String) throws -> String? {
+        let decoder = JSONDecoder.digitalOcean
+        decoder.userInfo[EnvelopeKey.userInfoKey] = "droplets"
+        return try decoder.decode(Page<Item>.self, from: Data(body.utf8)).next
+    }
+}
