@@ -75,17 +75,21 @@ import Testing
 
             let records = try await client.domainRecords(domain: "example.test").collect()
             #expect(Set(records.map(\.type)) == ["SOA", "NS", "A"])
-            #expect(records.filter { $0.type == "NS" }.map(\.data).sorted() == ["ns1.digitalocean.com", "ns2.digitalocean.com", "ns3.digitalocean.com"])
+            #expect(
+                records.filter { $0.type == "NS" }.map(\.data).sorted() == ["ns1.digitalocean.com", "ns2.digitalocean.com", "ns3.digitalocean.com"])
 
-            let www = try await client.createDomainRecord(domain: "example.test", DomainRecordRequest(type: "A", name: "www", data: "203.0.113.10", ttl: 300))
-            let alias = try await client.createDomainRecord(domain: "example.test", DomainRecordRequest(type: "CNAME", name: "alias", data: "www.example.test."))
+            let www = try await client.createDomainRecord(
+                domain: "example.test", DomainRecordRequest(type: "A", name: "www", data: "203.0.113.10", ttl: 300))
+            let alias = try await client.createDomainRecord(
+                domain: "example.test", DomainRecordRequest(type: "CNAME", name: "alias", data: "www.example.test."))
             #expect(alias.data == "www.example.test")
             let noDot = await #expect(throws: DigitalOceanError.self) {
                 try await client.createDomainRecord(domain: "example.test", DomainRecordRequest(type: "CNAME", name: "bad", data: "www.example.test"))
             }
             #expect(noDot?.status == 422 && noDot?.message == "Data needs to end with a dot (.)")
             let mxNoDot = await #expect(throws: DigitalOceanError.self) {
-                try await client.createDomainRecord(domain: "example.test", DomainRecordRequest(type: "MX", name: "@", data: "mail.example.test", priority: 10))
+                try await client.createDomainRecord(
+                    domain: "example.test", DomainRecordRequest(type: "MX", name: "@", data: "mail.example.test", priority: 10))
             }
             #expect(mxNoDot?.status == 422)
 
@@ -96,7 +100,8 @@ import Testing
 
             // A PUT that echoes the stored CNAME without its dot fails, as on DigitalOcean.
             await #expect(throws: DigitalOceanError.self) {
-                try await client.updateDomainRecord(domain: "example.test", id: alias.id, DomainRecordRequest(type: "CNAME", name: "alias", data: alias.data))
+                try await client.updateDomainRecord(
+                    domain: "example.test", id: alias.id, DomainRecordRequest(type: "CNAME", name: "alias", data: alias.data))
             }
             let updated = try await client.updateDomainRecord(
                 domain: "example.test", id: alias.id, DomainRecordRequest(type: "CNAME", name: "alias", data: "@", ttl: 600))

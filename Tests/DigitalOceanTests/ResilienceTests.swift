@@ -1,9 +1,10 @@
 import AsyncHTTPClient
-@testable import DigitalOcean
 import FakeDigitalOcean
 import Foundation
 import Logging
 import Testing
+
+@testable import DigitalOcean
 
 /// Pagination, rate limits, retries, token purposes and secrecy, against the simulator.
 @Suite struct ResilienceTests {
@@ -119,7 +120,9 @@ import Testing
             #expect(posts.count == 1 && posts[0]["fault"] as? String == "response_lost")
 
             try await sim.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "server_error", "remaining": 1}"#)
-            let serverError = await #expect(throws: DigitalOceanError.self) { try await client.createDroplet(SimulatorHarness.dropletRequest("five-1")) }
+            let serverError = await #expect(throws: DigitalOceanError.self) {
+                try await client.createDroplet(SimulatorHarness.dropletRequest("five-1"))
+            }
             #expect(serverError?.status == 500 && serverError?.isAmbiguous == true && serverError?.isRetryable == true && serverError?.attempts == 1)
 
             try await sim.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "rate_limited", "remaining": 1}"#)
@@ -162,7 +165,9 @@ import Testing
         let secret = SimulatorHarness.writeToken
         let token = APIToken(secret, purpose: .provisioning)
         #expect(!"\(token)".contains(secret) && !String(reflecting: token).contains(secret))
-        let dump = { var out = ""; Swift.dump(token, to: &out); return out }()
+        let dump = {
+            var out = ""; Swift.dump(token, to: &out); return out
+        }()
         #expect(!dump.contains(secret))
 
         let lines = LogCapture()

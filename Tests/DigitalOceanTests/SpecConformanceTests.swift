@@ -1,8 +1,9 @@
 import AsyncHTTPClient
-@testable import FakeDigitalOcean
 import Foundation
 import NIOHTTP1
 import Testing
+
+@testable import FakeDigitalOcean
 
 /// Every simulator operation answers with the fields the official spec (`do-openapi/`) marks
 /// required, with the right types, plus DigitalOcean's headers.
@@ -45,7 +46,8 @@ import Testing
             _ = try await call(.GET, "/v2/droplets", "/v2/droplets?tag_name=spec", status: 200)
             _ = try await call(.GET, "/v2/droplets/{droplet_id}", "/v2/droplets/\(droplet)", status: 200)
             let snapshot = try await call(
-                .POST, "/v2/droplets/{droplet_id}/actions", "/v2/droplets/\(droplet)/actions", #"{"type":"snapshot","name":"spec-snap"}"#, status: 201)
+                .POST, "/v2/droplets/{droplet_id}/actions", "/v2/droplets/\(droplet)/actions", #"{"type":"snapshot","name":"spec-snap"}"#, status: 201
+            )
             let action = id(snapshot, "action")
             _ = try await call(.GET, "/v2/droplets/{droplet_id}/actions", "/v2/droplets/\(droplet)/actions", status: 200)
             _ = try await call(.GET, "/v2/droplets/{droplet_id}/actions/{action_id}", "/v2/droplets/\(droplet)/actions/\(action)", status: 200)
@@ -61,12 +63,15 @@ import Testing
             _ = try await call(.GET, "/v2/domains", "/v2/domains", status: 200)
             _ = try await call(.GET, "/v2/domains/{domain_name}", "/v2/domains/spec.test", status: 200)
             let record = try await call(
-                .POST, "/v2/domains/{domain_name}/records", "/v2/domains/spec.test/records", #"{"type":"CNAME","name":"www","data":"@"}"#, status: 201)
+                .POST, "/v2/domains/{domain_name}/records", "/v2/domains/spec.test/records", #"{"type":"CNAME","name":"www","data":"@"}"#, status: 201
+            )
             let recordID = id(record, "domain_record")
             _ = try await call(.GET, "/v2/domains/{domain_name}/records", "/v2/domains/spec.test/records", status: 200)
             let recordPath = "/v2/domains/spec.test/records/\(recordID)"
             _ = try await call(.GET, "/v2/domains/{domain_name}/records/{domain_record_id}", recordPath, status: 200)
-            _ = try await call(.PUT, "/v2/domains/{domain_name}/records/{domain_record_id}", recordPath, #"{"type":"CNAME","name":"www","data":"spec.test."}"#, status: 200)
+            _ = try await call(
+                .PUT, "/v2/domains/{domain_name}/records/{domain_record_id}", recordPath, #"{"type":"CNAME","name":"www","data":"spec.test."}"#,
+                status: 200)
             _ = try await call(.PATCH, "/v2/domains/{domain_name}/records/{domain_record_id}", recordPath, #"{"ttl":600}"#, status: 200)
             _ = try await call(.DELETE, "/v2/domains/{domain_name}/records/{domain_record_id}", recordPath, status: 204)
             _ = try await call(.DELETE, "/v2/domains/{domain_name}", "/v2/domains/spec.test", status: 204)
@@ -92,7 +97,8 @@ import Testing
                 .POST, "/v2/reserved_ips/{reserved_ip}/actions", "/v2/reserved_ips/\(ip)/actions", #"{"type":"assign","droplet_id":\#(droplet)}"#,
                 status: 201)
             _ = try await call(.GET, "/v2/reserved_ips/{reserved_ip}", "/v2/reserved_ips/\(ip)", status: 200)
-            _ = try await call(.POST, "/v2/reserved_ips/{reserved_ip}/actions", "/v2/reserved_ips/\(ip)/actions", #"{"type":"unassign"}"#, status: 201)
+            _ = try await call(
+                .POST, "/v2/reserved_ips/{reserved_ip}/actions", "/v2/reserved_ips/\(ip)/actions", #"{"type":"unassign"}"#, status: 201)
             _ = try await call(.DELETE, "/v2/reserved_ips/{reserved_ip}", "/v2/reserved_ips/\(ip)", status: 204)
 
             let rules = #""inbound_rules":[{"protocol":"tcp","ports":"22","sources":{"addresses":["0.0.0.0/0"]}}]"#
@@ -128,7 +134,9 @@ import Testing
             let exercised = Set(calls.map { "\($0.method.rawValue) \($0.template)" })
             for route in SimRoute.all {
                 #expect(exercised.contains("\(route.method) \(route.template)"), "not exercised: \(route.method) \(route.template)")
-                #expect(validator.operations.contains { $0.method.uppercased() == route.method && $0.path == route.template }, "not in spec: \(route.template)")
+                #expect(
+                    validator.operations.contains { $0.method.uppercased() == route.method && $0.path == route.template },
+                    "not in spec: \(route.template)")
             }
         }
     }

@@ -120,7 +120,8 @@ public final class DigitalOceanClient: Sendable {
             if configuration.pacesRequests { await pacer.acquire() }
             let result: APIResponse
             do {
-                let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9)), logger: logger)
+                let response = try await httpClient.execute(
+                    request, timeout: .nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9)), logger: logger)
                 let bytes = try await response.body.collect(upTo: configuration.maxResponseBytes)
                 var headers: [String: String] = [:]
                 for header in response.headers { headers[header.name.lowercased()] = header.value }

@@ -86,7 +86,8 @@ extension Simulator {
                 }
             }
             return Answer(
-                status: 200, headers: [("x-request-id", requestID), ("content-type", "application/json; charset=utf-8")], body: Data(result.text.utf8))
+                status: 200, headers: [("x-request-id", requestID), ("content-type", "application/json; charset=utf-8")], body: Data(result.text.utf8)
+            )
         } catch let failure as APIFailure {
             return self.failure(failure, requestID: requestID, limits: [])
         } catch {

@@ -13,12 +13,27 @@ extension World {
             ("now", .string(SimFormat.date(now))),
             ("droplets", .array(droplets.values.sorted { $0.id < $1.id }.map { with(dropletJSON($0, now: now), [deleted($0.deletedAt)]) })),
             ("actions", .array(actions.values.sorted { $0.id < $1.id }.map(actionJSON))),
-            ("snapshots", .array(snapshots.values.sorted { $0.id < $1.id }.map { with(snapshotJSON($0), [deleted($0.deletedAt), ("visible_at", .string(SimFormat.date($0.visibleAt)))]) })),
-            ("domains", .array(domains.values.sorted { $0.name < $1.name }.map { with(domainJSON($0), [("records", .array($0.records.map(recordJSON)))]) })),
+            (
+                "snapshots",
+                .array(
+                    snapshots.values.sorted { $0.id < $1.id }.map {
+                        with(snapshotJSON($0), [deleted($0.deletedAt), ("visible_at", .string(SimFormat.date($0.visibleAt)))])
+                    })
+            ),
+            (
+                "domains",
+                .array(domains.values.sorted { $0.name < $1.name }.map { with(domainJSON($0), [("records", .array($0.records.map(recordJSON)))]) })
+            ),
             ("tags", .strings(tags.values.sorted())),
             ("volumes", .array(volumes.values.sorted { $0.id < $1.id }.map { with(volumeJSON($0), [deleted($0.deletedAt)]) })),
-            ("reserved_ips", .array(reservedIPs.values.sorted { $0.ip < $1.ip }.map { with(reservedIPJSON($0, now: now), [("deleted", .bool($0.deleted))]) })),
-            ("firewalls", .array(firewalls.values.sorted { $0.id < $1.id }.map { with(firewallJSON($0, now: now), [("deleted", .bool($0.deleted))]) })),
+            (
+                "reserved_ips",
+                .array(reservedIPs.values.sorted { $0.ip < $1.ip }.map { with(reservedIPJSON($0, now: now), [("deleted", .bool($0.deleted))]) })
+            ),
+            (
+                "firewalls",
+                .array(firewalls.values.sorted { $0.id < $1.id }.map { with(firewallJSON($0, now: now), [("deleted", .bool($0.deleted))]) })
+            ),
         ])
     }
 }

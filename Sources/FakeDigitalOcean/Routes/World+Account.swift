@@ -7,13 +7,16 @@ extension World {
         SimResponse(
             status: 200,
             body: .object([
-                ("account", .object([
-                    ("droplet_limit", .int(settings.dropletLimit)), ("floating_ip_limit", .int(5)), ("reserved_ip_limit", .int(5)),
-                    ("volume_limit", .int(100)), ("email", .string("sammy@digitalocean.com")), ("name", .string("Sammy the Shark")),
-                    ("uuid", .string("b6fr89dbf6d9156cace5f3c78dc9851d957381ef")), ("email_verified", .bool(true)), ("status", .string("active")),
-                    ("status_message", .string("")),
-                    ("team", .object([("uuid", .string("5df3e3004a17e242b7c20ca6c9fc25b701a47ece")), ("name", .string("My Team"))])),
-                ]))
+                (
+                    "account",
+                    .object([
+                        ("droplet_limit", .int(settings.dropletLimit)), ("floating_ip_limit", .int(5)), ("reserved_ip_limit", .int(5)),
+                        ("volume_limit", .int(100)), ("email", .string("sammy@digitalocean.com")), ("name", .string("Sammy the Shark")),
+                        ("uuid", .string("b6fr89dbf6d9156cace5f3c78dc9851d957381ef")), ("email_verified", .bool(true)), ("status", .string("active")),
+                        ("status_message", .string("")),
+                        ("team", .object([("uuid", .string("5df3e3004a17e242b7c20ca6c9fc25b701a47ece")), ("name", .string("My Team"))])),
+                    ])
+                )
             ]))
     }
 
@@ -90,7 +93,8 @@ extension World {
             items = [
                 .object([
                     ("product", .string("Droplets")), ("resource_uuid", .string("711157cb-37c8-4817-b371-44fa3504a39c")),
-                    ("resource_id", .string("2353624")), ("group_description", .string("")), ("description", .string("a56e086a317d8410c8b4cfd1f4dc9f82")),
+                    ("resource_id", .string("2353624")), ("group_description", .string("")),
+                    ("description", .string("a56e086a317d8410c8b4cfd1f4dc9f82")),
                     ("amount", .string("12.34")), ("duration", .string("744")), ("duration_unit", .string("Hours")),
                     ("start_time", .string("2020-01-01T00:00:00Z")), ("end_time", .string("2020-02-01T00:00:00Z")), ("project_name", .string("web")),
                 ])
@@ -101,7 +105,8 @@ extension World {
                     ("product", .string("Droplets")), ("resource_uuid", .string(droplet.vpcUUID)), ("resource_id", .string(String(droplet.id))),
                     ("group_description", .string("")), ("description", .string("\(droplet.name) (\(droplet.sizeSlug))")),
                     ("amount", .string("0.00")), ("duration", .string("0")), ("duration_unit", .string("Hours")),
-                    ("start_time", .string(SimFormat.date(droplet.createdAt))), ("end_time", .string(SimFormat.date(droplet.deletedAt ?? request.now))),
+                    ("start_time", .string(SimFormat.date(droplet.createdAt))),
+                    ("end_time", .string(SimFormat.date(droplet.deletedAt ?? request.now))),
                     ("project_name", .string("default")),
                 ])
             }

@@ -22,7 +22,9 @@ extension World {
             domain.records.append(newRecord(type: "A", name: "@", data: ip, ttl: 1800))
         }
         domains[name] = domain
-        return SimResponse(status: 201, body: .object([("domain", .object([("name", .string(name)), ("ttl", .int(1800)), ("zone_file", .null)]))]), created: ["domain:\(name)"])
+        return SimResponse(
+            status: 201, body: .object([("domain", .object([("name", .string(name)), ("ttl", .int(1800)), ("zone_file", .null)]))]),
+            created: ["domain:\(name)"])
     }
 
     private mutating func newRecord(
@@ -30,7 +32,8 @@ extension World {
         tag: String? = nil
     ) -> SimRecord {
         defer { nextRecordID += 1 }
-        return SimRecord(id: nextRecordID, type: type, name: name, data: data, priority: priority, port: port, ttl: ttl, weight: weight, flags: flags, tag: tag)
+        return SimRecord(
+            id: nextRecordID, type: type, name: name, data: data, priority: priority, port: port, ttl: ttl, weight: weight, flags: flags, tag: tag)
     }
 
     private func domain(_ request: SimRequest) throws -> SimDomain {

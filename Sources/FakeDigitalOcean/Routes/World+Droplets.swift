@@ -27,7 +27,9 @@ extension World {
         let imageID: Int
         if let slug = body["image"]?.stringValue, let image = Catalog.images.first(where: { $0.slug == slug }) {
             imageID = image.id
-        } else if let id = body["image"]?.intValue, Catalog.images.contains(where: { $0.id == id }) || snapshots[id].map({ $0.deletedAt == nil }) == true {
+        } else if let id = body["image"]?.intValue,
+            Catalog.images.contains(where: { $0.id == id }) || snapshots[id].map({ $0.deletedAt == nil }) == true
+        {
             imageID = id
         } else {
             throw APIFailure.unprocessable("You specified an invalid image for Droplet creation.")
@@ -59,11 +61,18 @@ extension World {
             created.append((droplet, action))
         }
         let links: JSON = .object([
-            ("actions", .array(created.map { .object([("id", .int($0.1.id)), ("rel", .string("create")), ("href", .string(request.baseURL + "/v2/actions/\($0.1.id)"))]) }))
+            (
+                "actions",
+                .array(
+                    created.map {
+                        .object([("id", .int($0.1.id)), ("rel", .string("create")), ("href", .string(request.baseURL + "/v2/actions/\($0.1.id)"))])
+                    })
+            )
         ])
         let ids = created.flatMap { ["droplet:\($0.0.id)", "action:\($0.1.id)"] }
         if body["name"] != nil {
-            return SimResponse(status: 202, body: .object([("droplet", dropletJSON(created[0].0, now: request.now)), ("links", links)]), created: ids)
+            return SimResponse(
+                status: 202, body: .object([("droplet", dropletJSON(created[0].0, now: request.now)), ("links", links)]), created: ids)
         }
         return SimResponse(
             status: 202, body: .object([("droplets", .array(created.map { dropletJSON($0.0, now: request.now) })), ("links", links)]), created: ids)
@@ -106,7 +115,8 @@ extension World {
         guard let tag = request.param("tag_name"), !tag.isEmpty else {
             throw APIFailure.badRequest("tag_name is required to delete droplets by tag")
         }
-        for droplet in droplets.values where droplet.deletedAt == nil && droplet.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) {
+        for droplet in droplets.values
+        where droplet.deletedAt == nil && droplet.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) {
             markDeleted(droplet.id, at: request.now)
         }
         return SimResponse(status: 204)
@@ -140,7 +150,9 @@ extension World {
         case "power_on":
             if status == "active" { throw APIFailure.unprocessable("Droplet is already powered on.") }
         case "reboot", "power_cycle":
-            if status == "off" && type == "reboot" { throw APIFailure.unprocessable("Droplet is currently off. Please power it on to run this event.") }
+            if status == "off" && type == "reboot" {
+                throw APIFailure.unprocessable("Droplet is currently off. Please power it on to run this event.")
+            }
         case "resize":
             guard let size = request.string("size"), let target = Catalog.size(size) else {
                 throw APIFailure.unprocessable("You specified an invalid size for Droplet resize.")

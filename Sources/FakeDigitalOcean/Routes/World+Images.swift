@@ -42,7 +42,8 @@ extension World {
             items += snapshots.values.filter { isListed($0, now: request.now) }.sorted { $0.id < $1.id }.map(snapshotImageJSON)
         }
         if let tag = request.param("tag_name") {
-            items = snapshots.values.filter { isListed($0, now: request.now) && $0.tags.contains(tag) }.sorted { $0.id < $1.id }.map(snapshotImageJSON)
+            items = snapshots.values.filter { isListed($0, now: request.now) && $0.tags.contains(tag) }.sorted { $0.id < $1.id }.map(
+                snapshotImageJSON)
         }
         return page(items, key: "images", request: request)
     }

@@ -10,7 +10,9 @@ extension World {
         let items = volumes.values.filter { volume in
             volume.deletedAt == nil && (name == nil || volume.name == name) && (region == nil || volume.regionSlug == region)
         }
-        return page(items.sorted { $0.createdAt < $1.createdAt || ($0.createdAt == $1.createdAt && $0.id < $1.id) }.map(volumeJSON), key: "volumes", request: request)
+        return page(
+            items.sorted { $0.createdAt < $1.createdAt || ($0.createdAt == $1.createdAt && $0.id < $1.id) }.map(volumeJSON), key: "volumes",
+            request: request)
     }
 
     mutating func createVolume(_ request: SimRequest) throws -> SimResponse {
@@ -66,12 +68,14 @@ extension World {
         if let dropletID {
             let action = try startIPAction(ip: ip, type: "assign_ip", dropletID: dropletID, request: request)
             reserved.runningActionID = action.id
-            actionLinks.append(.object([("id", .int(action.id)), ("rel", .string("assign_ip")), ("href", .string(request.baseURL + "/v2/actions/\(action.id)"))]))
+            actionLinks.append(
+                .object([("id", .int(action.id)), ("rel", .string("assign_ip")), ("href", .string(request.baseURL + "/v2/actions/\(action.id)"))]))
         }
         reservedIPs[ip] = reserved
         let links: JSON = .object([("droplets", .array([])), ("actions", .array(actionLinks))])
         return SimResponse(
-            status: 202, body: .object([("reserved_ip", reservedIPJSON(reserved, now: request.now)), ("links", links)]), created: ["reserved_ip:\(ip)"])
+            status: 202, body: .object([("reserved_ip", reservedIPJSON(reserved, now: request.now)), ("links", links)]),
+            created: ["reserved_ip:\(ip)"])
     }
 
     func getReservedIP(_ request: SimRequest) throws -> SimResponse {
@@ -162,7 +166,11 @@ extension World {
         }
         for dropletID in ids {
             _ = try liveDroplet(dropletID, now: request.now)
-            if add { if !firewall.dropletIDs.contains(dropletID) { firewall.dropletIDs.append(dropletID) } } else { firewall.dropletIDs.removeAll { $0 == dropletID } }
+            if add {
+                if !firewall.dropletIDs.contains(dropletID) { firewall.dropletIDs.append(dropletID) }
+            } else {
+                firewall.dropletIDs.removeAll { $0 == dropletID }
+            }
         }
         firewall.readyAt = request.now.addingTimeInterval(settings.lags.action)
         firewalls[id] = firewall
@@ -184,11 +192,15 @@ extension World {
             let targets = rule[key] ?? .object([])
             return .object([
                 ("protocol", rule["protocol"] ?? .string("tcp")), ("ports", rule["ports"] ?? .string("0")),
-                (key, .object([
-                    ("addresses", targets["addresses"] ?? .array([])), ("droplet_ids", targets["droplet_ids"] ?? .array([])),
-                    ("load_balancer_uids", targets["load_balancer_uids"] ?? .array([])), ("kubernetes_ids", targets["kubernetes_ids"] ?? .array([])),
-                    ("tags", targets["tags"] ?? .array([])),
-                ])),
+                (
+                    key,
+                    .object([
+                        ("addresses", targets["addresses"] ?? .array([])), ("droplet_ids", targets["droplet_ids"] ?? .array([])),
+                        ("load_balancer_uids", targets["load_balancer_uids"] ?? .array([])),
+                        ("kubernetes_ids", targets["kubernetes_ids"] ?? .array([])),
+                        ("tags", targets["tags"] ?? .array([])),
+                    ])
+                ),
             ])
         }
         var tagNames: [String] = []

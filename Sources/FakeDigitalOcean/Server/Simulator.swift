@@ -107,9 +107,12 @@ public final class Simulator: Sendable {
                 injected = .unprocessable("The request could not be processed right now; please try again.")
             default:
                 let status = fault.status ?? 500
-                injected = APIFailure(status: status, id: status == 503 ? "service_unavailable" : "server_error", message: "Unexpected server-side error")
+                injected = APIFailure(
+                    status: status, id: status == 503 ? "service_unavailable" : "server_error", message: "Unexpected server-side error")
             }
-            recordAudit(exchange, route: route.template, token: tokenLabel, requestID: requestID, status: injected.status, fault: fault.kind.rawValue, isWrite: isWrite)
+            recordAudit(
+                exchange, route: route.template, token: tokenLabel, requestID: requestID, status: injected.status, fault: fault.kind.rawValue,
+                isWrite: isWrite)
             return failure(injected, requestID: requestID, limits: decision.limits)
         }
 
@@ -117,7 +120,8 @@ public final class Simulator: Sendable {
         var body: JSON?
         if !exchange.body.isEmpty {
             guard exchange.body.count <= Self.maxBodyBytes else {
-                return failure(.badRequest("request body too large (limit \(Self.maxBodyBytes) bytes)"), requestID: requestID, limits: decision.limits)
+                return failure(
+                    .badRequest("request body too large (limit \(Self.maxBodyBytes) bytes)"), requestID: requestID, limits: decision.limits)
             }
             guard let parsed = try? JSON.parse(exchange.body) else {
                 return failure(.badRequest("error parsing request body"), requestID: requestID, limits: decision.limits)
@@ -152,7 +156,8 @@ public final class Simulator: Sendable {
         switch result {
         case .success(let response):
             var answer = Answer(
-                status: response.status, headers: decision.limits + [("x-request-id", requestID)], body: Data(response.body.map { $0.text.utf8 } ?? "".utf8))
+                status: response.status, headers: decision.limits + [("x-request-id", requestID)],
+                body: Data(response.body.map { $0.text.utf8 } ?? "".utf8))
             if response.body != nil { answer.headers.append(("content-type", "application/json; charset=utf-8")) }
             answer.dropConnection = responseLost
             world.withLock { $0.responsesByStatus[response.status, default: 0] += 1 }

@@ -78,7 +78,10 @@ enum Catalog {
             ("slug", .string(size.slug)), ("memory", .int(size.memory)), ("vcpus", .int(size.vcpus)), ("disk", .int(size.disk)),
             ("transfer", .number(size.transfer)), ("price_monthly", .number(size.priceMonthly)), ("price_hourly", .number(size.priceHourly)),
             ("regions", .strings(regions.map(\.slug))), ("available", .bool(true)), ("description", .string(size.description)),
-            ("disk_info", .array([.object([("type", .string("local")), ("size", .object([("amount", .int(size.disk)), ("unit", .string("gib"))]))])])),
+            (
+                "disk_info",
+                .array([.object([("type", .string("local")), ("size", .object([("amount", .int(size.disk)), ("unit", .string("gib"))]))])])
+            ),
         ])
     }
 

@@ -31,7 +31,9 @@ extension World {
         let hourlyRemaining = max(0, limits.hourlyLimit - hourlyNow.count)
         // Report the tighter window: when it is the burst window, `remaining` shows 0 as DO does.
         let burstBinds = burstRemaining < hourlyRemaining
-        let oldest = burstBinds ? burstNow.first.map { $0.addingTimeInterval(limits.burstWindow) } : hourlyNow.first.map { $0.addingTimeInterval(limits.hourlyWindow) }
+        let oldest =
+            burstBinds
+            ? burstNow.first.map { $0.addingTimeInterval(limits.burstWindow) } : hourlyNow.first.map { $0.addingTimeInterval(limits.hourlyWindow) }
         let reset = Int((oldest ?? now).timeIntervalSince1970.rounded(.up))
         let headers = [
             ("ratelimit-limit", String(limits.hourlyLimit)), ("ratelimit-remaining", String(min(burstRemaining, hourlyRemaining))),

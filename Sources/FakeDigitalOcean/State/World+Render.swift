@@ -9,7 +9,8 @@ extension World {
             ? [
                 .object([
                     ("ip_address", .string(droplet.publicIPv4)), ("netmask", .string("255.255.240.0")),
-                    ("gateway", .string(droplet.publicIPv4.split(separator: ".").prefix(3).joined(separator: ".") + ".1")), ("type", .string("public")),
+                    ("gateway", .string(droplet.publicIPv4.split(separator: ".").prefix(3).joined(separator: ".") + ".1")),
+                    ("type", .string("public")),
                 ]),
                 .object([
                     ("ip_address", .string(droplet.privateIPv4)), ("netmask", .string("255.255.0.0")), ("gateway", .string("10.108.0.1")),
@@ -19,7 +20,10 @@ extension World {
         return .object([
             ("id", .int(droplet.id)), ("name", .string(droplet.name)), ("memory", .int(size.memory)), ("vcpus", .int(size.vcpus)),
             ("disk", .int(size.disk)),
-            ("disk_info", .array([.object([("type", .string("local")), ("size", .object([("amount", .int(size.disk)), ("unit", .string("gib"))]))])])),
+            (
+                "disk_info",
+                .array([.object([("type", .string("local")), ("size", .object([("amount", .int(size.disk)), ("unit", .string("gib"))]))])])
+            ),
             ("locked", .bool(droplet.isLocked(at: now))), ("status", .string(droplet.visibleStatus(at: now))), ("kernel", .null),
             ("created_at", .string(SimFormat.date(droplet.createdAt))), ("features", .strings(droplet.features)), ("backup_ids", .array([])),
             ("next_backup_window", .null),
@@ -126,7 +130,13 @@ extension World {
         return .object([
             ("id", .string(firewall.id)), ("status", .string(ready ? "succeeded" : "waiting")),
             ("created_at", .string(SimFormat.date(firewall.createdAt))),
-            ("pending_changes", .array(ready ? [] : firewall.dropletIDs.map { .object([("droplet_id", .int($0)), ("removing", .bool(false)), ("status", .string("waiting"))]) })),
+            (
+                "pending_changes",
+                .array(
+                    ready
+                        ? []
+                        : firewall.dropletIDs.map { .object([("droplet_id", .int($0)), ("removing", .bool(false)), ("status", .string("waiting"))]) })
+            ),
             ("name", .string(firewall.name)), ("droplet_ids", .ints(firewall.dropletIDs)), ("tags", .strings(firewall.tags)),
             ("inbound_rules", .array(firewall.inboundRules)), ("outbound_rules", .array(firewall.outboundRules)),
         ])
@@ -139,10 +149,13 @@ extension World {
         func counts(_ count: Int) -> JSON { .object([("count", .int(count))]) }
         return .object([
             ("name", .string(name)),
-            ("resources", .object([
-                ("count", .int(dropletCount + imageCount + volumeCount)), ("droplets", counts(dropletCount)), ("images", counts(imageCount)),
-                ("volumes", counts(volumeCount)), ("volume_snapshots", counts(0)), ("databases", counts(0)),
-            ])),
+            (
+                "resources",
+                .object([
+                    ("count", .int(dropletCount + imageCount + volumeCount)), ("droplets", counts(dropletCount)), ("images", counts(imageCount)),
+                    ("volumes", counts(volumeCount)), ("volume_snapshots", counts(0)), ("databases", counts(0)),
+                ])
+            ),
         ])
     }
 }

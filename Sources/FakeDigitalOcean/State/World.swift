@@ -202,7 +202,8 @@ struct World: Sendable {
             pages.append(("last", link(lastPage)))
         }
         let links: JSON = pages.isEmpty ? .object([]) : .object([("pages", .object(pages))])
-        return SimResponse(status: 200, body: .object([(key, .array(slice))] + extra + [("links", links), ("meta", .object([("total", .int(total))]))]))
+        return SimResponse(
+            status: 200, body: .object([(key, .array(slice))] + extra + [("links", links), ("meta", .object([("total", .int(total))]))]))
     }
 
     static func escape(_ text: String) -> String {
