@@ -8,6 +8,11 @@ if [ -z "${ARCADIA_TEST_DATABASE_URL:-}" ] && [ -z "${POSTGRES_HOSTNAME:-}" ]; t
   eval "$(scripts/start-postgres.sh)"
 fi
 export CI="${CI:-false}"
+# DigitalOcean's official Python client, for the simulator's compatibility test.
+if [ -z "${ARCADIA_PYDO_PYTHON:-}" ]; then
+  ARCADIA_PYDO_PYTHON="$(scripts/install-pydo.sh)" || { echo "warning: could not install pydo" >&2; ARCADIA_PYDO_PYTHON=; }
+  export ARCADIA_PYDO_PYTHON
+fi
 echo "swift: $(swift --version 2>&1 | head -n 1)"
 echo "PostgreSQL: ${ARCADIA_TEST_DATABASE_URL:-${POSTGRES_HOSTNAME:-?}:${POSTGRES_PORT:-5432}}"
 if [ "${ARCADIA_CHECK_FORMAT:-1}" = 1 ] && swift format --version >/dev/null 2>&1; then
