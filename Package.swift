@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "ArcadiaTests",
             dependencies: [
-                "SagaEngine", "ArcadiaStorage", "ArcadiaCLI", "arcadia",
+                "SagaEngine", "ArcadiaStorage", "ArcadiaCLI", "arcadia", "DigitalOcean",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

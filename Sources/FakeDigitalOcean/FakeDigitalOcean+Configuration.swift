@@ -13,6 +13,9 @@ extension FakeDigitalOcean {
         public var settings: SimulatorSettings
         /// Base of the absolute URLs in `links` (default: from the request's `Host` header).
         public var publicBaseURL: String?
+        /// Simulated time stands still until the control API advances it (tests); by default it
+        /// follows the wall clock.
+        public var frozenClock: Bool
         /// PEM certificate and key files: serve HTTPS (official clients such as pydo refuse
         /// bearer tokens over plain HTTP).
         public var tls: (certificatePath: String, keyPath: String)?
@@ -20,7 +23,8 @@ extension FakeDigitalOcean {
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 9000, seed: UInt64 = 1, tokens: [String: TokenScope] = [:],
-            settings: SimulatorSettings = SimulatorSettings(), publicBaseURL: String? = nil, tls: (certificatePath: String, keyPath: String)? = nil
+            settings: SimulatorSettings = SimulatorSettings(), publicBaseURL: String? = nil, frozenClock: Bool = false,
+            tls: (certificatePath: String, keyPath: String)? = nil
         ) {
             self.host = host
             self.port = port
@@ -28,6 +32,7 @@ extension FakeDigitalOcean {
             self.tokens = tokens
             self.settings = settings
             self.publicBaseURL = publicBaseURL
+            self.frozenClock = frozenClock
             self.tls = tls
         }
     }

@@ -22,7 +22,7 @@ public struct FakeDigitalOcean: Sendable {
         self.logger = logger
         self.simulator = Simulator(
             settings: configuration.settings, tokens: configuration.tokens, seed: configuration.seed, publicBaseURL: configuration.publicBaseURL,
-            logger: logger)
+            frozenClock: configuration.frozenClock, logger: logger)
     }
 
     /// The Hummingbird application, as a `Service` for a `ServiceGroup`. `onListening` receives

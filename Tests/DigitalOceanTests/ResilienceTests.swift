@@ -71,7 +71,8 @@ import Testing
 
     @Test func aBurstOfFiveHundredCallsUnderATinyLimitSeesNo429() async throws {
         let limits = RateLimits(hourlyLimit: 100_000, hourlyWindow: 3600, burstLimit: 100, burstWindow: 1)
-        try await withSimulator(settings: SimulatorSettings(lags: .zero, rateLimits: limits)) { sim in
+        // Rate-limit windows slide with real time: this simulator follows the wall clock.
+        try await withSimulator(settings: SimulatorSettings(lags: .zero, rateLimits: limits), wallClock: true) { sim in
             // No retries at all: a 429 would reach the caller.
             let client = sim.client(.inventory, retry: .init(maxAttempts: 1))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -193,5 +194,34 @@ enum PageProbe {
         let decoder = JSONDecoder.digitalOcean
         decoder.userInfo[EnvelopeKey.userInfoKey] = "droplets"
         return try decoder.decode(Page<Item>.self, from: Data(body.utf8)).next
+    }
+}
+
+/// Faults that stop short of an answer, and the remaining fault kinds.
+@Suite struct TransportFaultTests {
+    @Test func connectionErrorsAreRetriedForEveryMethodOnlyWhenNothingWasSent() async throws {
+        // A port that was just free: nothing listens there.
+        let harness = try await SimulatorHarness.start()
+        let client = harness.client(retry: .init(maxAttempts: 3, baseDelay: .milliseconds(1)))
+        await harness.stop()
+        let get = await #expect(throws: DigitalOceanError.self) { try await client.account() }
+        #expect(get?.code == .transport && get?.attempts == 3 && get?.isAmbiguous == false)
+        let post = await #expect(throws: DigitalOceanError.self) { try await client.createTag(name: "x") }
+        #expect(post?.code == .transport && post?.attempts == 3 && post?.isAmbiguous == false, "refused: certainly not applied")
+    }
+
+    @Test func retryable422AndLatencyFaults() async throws {
+        try await withSimulator { sim in
+            try await sim.addFault(#"{"method": "POST", "path": "/v2/tags", "kind": "retryable_422", "remaining": 1}"#)
+            let client = sim.client()
+            let transient = await #expect(throws: DigitalOceanError.self) { try await client.createTag(name: "t") }
+            #expect(transient?.status == 422 && transient?.isRetryable == true && transient?.attempts == 1)
+            #expect(try await client.createTag(name: "t").name == "t", "the retry the caller chose succeeds")
+
+            try await sim.addFault(#"{"path": "/v2/regions", "kind": "latency", "latency_ms": 300, "remaining": 1}"#)
+            let started = ContinuousClock.now
+            _ = try await client.regions().collect()
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+        }
     }
 }

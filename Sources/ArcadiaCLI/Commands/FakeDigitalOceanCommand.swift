@@ -32,6 +32,9 @@ struct FakeDigitalOceanCommand: AsyncParsableCommand {
     @Flag(help: "No lags: creates, actions, snapshots and deletes take effect at once.")
     var zeroLag = false
 
+    @Flag(help: "Simulated time stands still until POST /_fake/clock/advance moves it (deterministic CI).")
+    var frozenClock = false
+
     @Option(help: "Per-token requests per minute before 429s (DigitalOcean: 250).")
     var burstLimit: Int = 250
 
@@ -77,12 +80,13 @@ struct FakeDigitalOceanCommand: AsyncParsableCommand {
         let settings = SimulatorSettings(
             lags: zeroLag ? .zero : Lags(), rateLimits: RateLimits(hourlyLimit: hourlyLimit, burstLimit: burstLimit), dropletLimit: dropletLimit)
         let configuration = FakeDigitalOcean.Configuration(
-            host: host, port: port, seed: seed, tokens: try parsedTokens(), settings: settings,
+            host: host, port: port, seed: seed, tokens: try parsedTokens(), settings: settings, frozenClock: frozenClock,
             tls: tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } })
         let fake = FakeDigitalOcean(configuration: configuration, logger: logger)
         let scheme = configuration.tls == nil ? "http" : "https"
         let host = self.host
         let application = try fake.makeApplication { port in
+            logger.notice("fake-do listening on \(scheme)://\(host):\(port)")
             FileHandle.standardOutput.write(Data("fake-do listening on \(scheme)://\(host):\(port)\n".utf8))
         }
         let group = ServiceGroup(

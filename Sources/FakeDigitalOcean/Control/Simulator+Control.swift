@@ -24,7 +24,7 @@ extension Simulator {
             let result: JSON = try world.withLock { world in
                 switch (exchange.method, segments) {
                 case ("POST", ["reset"]):
-                    world = World(settings: initialSettings, seed: seed)
+                    world = World(settings: initialSettings, seed: seed, frozen: frozenClock)
                     return .object([("reset", .bool(true))])
                 case ("GET", ["settings"]):
                     return try Self.json(world.settings)

@@ -10,11 +10,17 @@ public final class Simulator: Sendable {
     let initialSettings: SimulatorSettings
     let seed: UInt64
     let publicBaseURL: String?
+    let frozenClock: Bool
     let logger: Logger
 
-    /// Creates a simulator with an empty account.
-    public init(settings: SimulatorSettings, tokens: [String: TokenScope], seed: UInt64, publicBaseURL: String? = nil, logger: Logger) {
-        self.world = Mutex(World(settings: settings, seed: seed))
+    /// Creates a simulator with an empty account. With `frozenClock`, simulated time moves only
+    /// when the control API advances it (deterministic tests); otherwise it follows the wall clock.
+    public init(
+        settings: SimulatorSettings, tokens: [String: TokenScope], seed: UInt64, publicBaseURL: String? = nil, frozenClock: Bool = false,
+        logger: Logger
+    ) {
+        self.world = Mutex(World(settings: settings, seed: seed, frozen: frozenClock))
+        self.frozenClock = frozenClock
         self.tokens = tokens
         self.initialSettings = settings
         self.seed = seed

@@ -33,13 +33,18 @@ struct World: Sendable {
     var nextRecordID = 330_000_001
     var nextAddress = 10
 
-    init(settings: SimulatorSettings, seed: UInt64) {
+    /// With a frozen clock, time stands at this instant until the control API advances it.
+    var frozenAt: Date?
+
+    init(settings: SimulatorSettings, seed: UInt64, frozen: Bool = false) {
         self.settings = settings
         self.random = SeededRandom(seed: seed)
+        self.frozenAt = frozen ? Date() : nil
     }
 
-    /// The simulated time: the wall clock plus whatever the control API advanced.
-    var now: Date { Date().addingTimeInterval(clockOffset) }
+    /// The simulated time: the wall clock (or the frozen instant) plus whatever the control API
+    /// advanced.
+    var now: Date { (frozenAt ?? Date()).addingTimeInterval(clockOffset) }
 
     // MARK: - Time
 

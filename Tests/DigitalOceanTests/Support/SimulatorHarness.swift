@@ -13,12 +13,13 @@ struct SimulatorHarness {
 
     let server: RunningFakeDigitalOcean
 
-    /// Starts a simulator with zero lags, generous limits and the two test tokens.
-    static func start(settings: SimulatorSettings = SimulatorSettings(lags: .zero, rateLimits: .unlimited, dropletLimit: 5000)) async throws
-        -> SimulatorHarness
-    {
+    /// Starts a simulator with zero lags, generous limits and the two test tokens. Its clock is
+    /// frozen (time moves only by ``advance(seconds:)``) unless `wallClock` is set.
+    static func start(
+        settings: SimulatorSettings = SimulatorSettings(lags: .zero, rateLimits: .unlimited, dropletLimit: 5000), wallClock: Bool = false
+    ) async throws -> SimulatorHarness {
         let configuration = FakeDigitalOcean.Configuration(
-            host: "127.0.0.1", port: 0, seed: 42, tokens: [writeToken: .write, readToken: .read], settings: settings)
+            host: "127.0.0.1", port: 0, seed: 42, tokens: [writeToken: .write, readToken: .read], settings: settings, frozenClock: !wallClock)
         var logger = Logger(label: "test.fake-do")
         logger.logLevel = .warning
         return SimulatorHarness(server: try await RunningFakeDigitalOcean.start(configuration, logger: logger))
@@ -104,10 +105,10 @@ struct HarnessError: Error, CustomStringConvertible {
 
 /// Runs `body` with a fresh simulator and always stops it.
 func withSimulator<T>(
-    settings: SimulatorSettings = SimulatorSettings(lags: .zero, rateLimits: .unlimited, dropletLimit: 5000),
+    settings: SimulatorSettings = SimulatorSettings(lags: .zero, rateLimits: .unlimited, dropletLimit: 5000), wallClock: Bool = false,
     _ body: (SimulatorHarness) async throws -> T
 ) async throws -> T {
-    let harness = try await SimulatorHarness.start(settings: settings)
+    let harness = try await SimulatorHarness.start(settings: settings, wallClock: wallClock)
     do {
         let result = try await body(harness)
         await harness.stop()
