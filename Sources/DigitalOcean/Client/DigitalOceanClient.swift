@@ -18,7 +18,10 @@ public final class DigitalOceanClient: Sendable {
     private let pacer: RateLimitPacer
 
     /// Creates a client. The `HTTPClient` is borrowed, not shut down by this client.
-    public init(configuration: Configuration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "arcadia.digitalocean")) {
+    public init(
+        configuration: Configuration, httpClient: HTTPClient = DigitalOceanClient.sharedHTTPClient,
+        logger: Logger = Logger(label: "arcadia.digitalocean")
+    ) {
         var configuration = configuration
         while configuration.baseURL.hasSuffix("/") { configuration.baseURL.removeLast() }
         configuration.pageSize = min(max(configuration.pageSize, 1), 200)
