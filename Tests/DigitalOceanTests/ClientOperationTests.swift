@@ -38,7 +38,7 @@ import Testing
             #expect(try await client.images(isPrivate: true).collect().map(\.id) == [snapshots[0].id])
             #expect(try await client.image(id: snapshots[0].id).type == "snapshot")
 
-            for action in [DropletActionRequest.shutdown, .powerOn, .reboot, .powerOff] {
+            for action in [DropletActionRequest.shutdown, .powerOn, .reboot, .powerCycle, .rename(name: "web-1b"), .powerOff] {
                 let started = try await client.performDropletAction(dropletID: droplet.id, action)
                 #expect(started.type == action.type)
             }
@@ -46,10 +46,11 @@ import Testing
             #expect(try await client.droplet(id: droplet.id).sizeSlug == "s-2vcpu-2gb")
             _ = try await client.rebuildDroplet(id: droplet.id, image: "ubuntu-22-04-x64")
             _ = try await client.powerOnDroplet(id: droplet.id)
-            #expect(try await client.droplet(id: droplet.id).image.slug == "ubuntu-22-04-x64")
+            let rebuilt = try await client.droplet(id: droplet.id)
+            #expect(rebuilt.image.slug == "ubuntu-22-04-x64" && rebuilt.name == "web-1b")
             let actions = try await client.dropletActions(dropletID: droplet.id).collect()
-            #expect(actions.count == 9)
-            #expect(try await client.actions().collect().count == 9)
+            #expect(actions.count == 11)
+            #expect(try await client.actions().collect().count == 11)
 
             try await client.deleteSnapshot(id: snapshot.id)
             let secondDelete = await #expect(throws: DigitalOceanError.self) { try await client.deleteSnapshot(id: snapshot.id) }
