@@ -18,9 +18,15 @@ actor RateLimitPacer {
     static func shared(for key: String) -> RateLimitPacer { registry.pacer(for: key) }
 
     private var known: RateLimitStatus?
+    /// The API answered without rate-limit headers (a proxy, another implementation): there is
+    /// nothing to pace by, so requests are not held back to one probe at a time.
+    private var headerless = false
     private var inFlight = 0
     private var blockedUntil: Date?
     private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Requests that may go out now without waiting (`nil` while nothing is known).
+    var budget: Int? { known.map { $0.remaining - inFlight } }
 
     /// Waits until a request may be sent.
     func acquire() async {
@@ -33,7 +39,7 @@ actor RateLimitPacer {
             blockedUntil = nil
             guard let known else {
                 // Nothing known yet (or the window moved on): one probe at a time.
-                if inFlight == 0 {
+                if inFlight == 0 || headerless {
                     inFlight += 1
                     return
                 }
@@ -65,7 +71,10 @@ actor RateLimitPacer {
             let until = headers?.retryAfter.map { Date().addingTimeInterval($0.seconds) } ?? headers?.reset ?? Date().addingTimeInterval(1)
             blockedUntil = max(blockedUntil ?? until, until)
             known = nil
+        } else if status != nil && headers == nil {
+            headerless = true
         } else if let headers {
+            headerless = false
             if let current = known, current.remaining <= headers.remaining {
                 known?.reset = max(current.reset, headers.reset)
             } else {
