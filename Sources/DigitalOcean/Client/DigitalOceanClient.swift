@@ -152,15 +152,17 @@ public final class DigitalOceanClient: Sendable {
             guard attempt < configuration.retry.maxAttempts, failure.isRetryable else { throw failure }
             if result.status == 429 {
                 // Not applied: safe to repeat for every method. Wait as long as DigitalOcean asks.
-                var delay = limits?.retryAfter ?? limits.map { .milliseconds(Int64(max(0, $0.reset.timeIntervalSinceNow) * 1000)) }
-                delay = delay ?? configuration.retry.backoff(after: attempt)
-                waitedForLimits += delay!
+                let untilReset = limits.map { Duration.milliseconds(Int64(max(0, $0.reset.timeIntervalSinceNow) * 1000)) }
+                let delay = limits?.retryAfter ?? untilReset ?? configuration.retry.backoff(after: attempt)
+                waitedForLimits += delay
                 guard waitedForLimits <= configuration.retry.maxRateLimitWait else { throw failure }
-                logger.notice("rate limited by DigitalOcean; waiting", metadata: ["do.operation": "\(operation)", "do.wait_s": "\(delay!.seconds)"])
-                if !configuration.pacesRequests { try await Task.sleep(for: delay!) }
+                logger.notice("rate limited by DigitalOcean; waiting", metadata: ["do.operation": "\(operation)", "do.wait_s": "\(delay.seconds)"])
+                // With pacing on, the pacer already holds every request of this token until then.
+                if !configuration.pacesRequests { try await Task.sleep(for: delay) }
                 continue
             }
-            guard idempotent else { throw failure }
+            // A transient 422 is flagged retryable for the caller, never retried here.
+            guard idempotent, result.status != 422 else { throw failure }
             logger.debug("retrying after HTTP \(result.status)", metadata: ["do.operation": "\(operation)", "do.attempt": "\(attempt)"])
             try await Task.sleep(for: configuration.retry.backoff(after: attempt))
         }
