@@ -149,7 +149,10 @@ public final class DigitalOceanClient: Sendable {
             if (200..<300).contains(result.status) { return result }
 
             let failure = Self.httpError(result, idempotent: idempotent)
-            guard attempt < configuration.retry.maxAttempts, failure.isRetryable else { throw failure }
+            // Retried here: 429 (never applied) for every method; 5xx except 501 for idempotent ones.
+            // Everything else, transient 422s included, goes to the caller with its flags.
+            let retriedHere = result.status == 429 || (idempotent && result.status >= 500 && result.status != 501)
+            guard attempt < configuration.retry.maxAttempts, retriedHere else { throw failure }
             if result.status == 429 {
                 // Not applied: safe to repeat for every method. Wait as long as DigitalOcean asks.
                 let untilReset = limits.map { Duration.milliseconds(Int64(max(0, $0.reset.timeIntervalSinceNow) * 1000)) }
@@ -161,8 +164,6 @@ public final class DigitalOceanClient: Sendable {
                 if !configuration.pacesRequests { try await Task.sleep(for: delay) }
                 continue
             }
-            // A transient 422 is flagged retryable for the caller, never retried here.
-            guard idempotent, result.status != 422 else { throw failure }
             logger.debug("retrying after HTTP \(result.status)", metadata: ["do.operation": "\(operation)", "do.attempt": "\(attempt)"])
             try await Task.sleep(for: configuration.retry.backoff(after: attempt))
         }

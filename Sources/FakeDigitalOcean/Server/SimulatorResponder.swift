@@ -14,16 +14,16 @@ struct SimulatorResponder: HTTPResponder {
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         // HTTP/1 `Host` arrives as the request's authority.
         if let authority = request.head.authority { headers["host"] = authority }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: Simulator.maxBodyBytes + 1)
-        } catch {
-            body = ByteBuffer(repeating: 0, count: Simulator.maxBodyBytes + 1)
+        let answer: Simulator.Answer
+        if let body = try? await request.body.collect(upTo: Simulator.maxBodyBytes) {
+            let exchange = Simulator.Exchange(
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
+                body: Data(body.readableBytesView))
+            answer = await simulator.handle(exchange)
+        } else {
+            answer = simulator.failure(
+                .badRequest("request body too large (limit \(Simulator.maxBodyBytes) bytes)"), requestID: UUID().uuidString.lowercased(), limits: [])
         }
-        let exchange = Simulator.Exchange(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
-            body: Data(body.readableBytesView))
-        let answer = await simulator.handle(exchange)
         var fields = HTTPFields()
         for (name, value) in answer.headers {
             if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }

@@ -7,34 +7,36 @@ extension World {
     mutating func checkRateLimit(token: String, now: Date) -> ([(String, String)], APIFailure?) {
         let limits = settings.rateLimits
         var stamps = rateWindows[token] ?? []
-        let longest = max(limits.hourlyWindow, limits.burstWindow)
-        if let firstKept = stamps.firstIndex(where: { now.timeIntervalSince($0) < longest }) {
-            stamps.removeFirst(firstKept)
-        } else {
-            stamps.removeAll()
+        // Stamps are in time order: the first one inside a window is found by binary search.
+        func firstInside(_ window: Double) -> Int {
+            var low = 0
+            var high = stamps.count
+            while low < high {
+                let middle = (low + high) / 2
+                if now.timeIntervalSince(stamps[middle]) < window { high = middle } else { low = middle + 1 }
+            }
+            return low
         }
-        let burst = stamps.filter { now.timeIntervalSince($0) < limits.burstWindow }
-        let hourly = stamps.filter { now.timeIntervalSince($0) < limits.hourlyWindow }
+        stamps.removeFirst(firstInside(max(limits.hourlyWindow, limits.burstWindow)))
         var limited: APIFailure?
-        if burst.count >= limits.burstLimit {
-            let wait = max(1, Int((burst[0].addingTimeInterval(limits.burstWindow).timeIntervalSince(now)).rounded(.up)))
+        let burstStart = firstInside(limits.burstWindow)
+        if stamps.count - burstStart >= limits.burstLimit {
+            let wait = max(1, Int((stamps[burstStart].addingTimeInterval(limits.burstWindow).timeIntervalSince(now)).rounded(.up)))
             limited = APIFailure(status: 429, id: "too_many_requests", message: "API Rate limit exceeded.", headers: [("retry-after", String(wait))])
-        } else if hourly.count >= limits.hourlyLimit {
+        } else if stamps.count - firstInside(limits.hourlyWindow) >= limits.hourlyLimit {
             limited = APIFailure(status: 429, id: "too_many_requests", message: "API Rate limit exceeded.")
         } else {
             stamps.append(now)
         }
         rateWindows[token] = stamps
-        let burstNow = stamps.filter { now.timeIntervalSince($0) < limits.burstWindow }
-        let hourlyNow = stamps.filter { now.timeIntervalSince($0) < limits.hourlyWindow }
-        let burstRemaining = max(0, limits.burstLimit - burstNow.count)
-        let hourlyRemaining = max(0, limits.hourlyLimit - hourlyNow.count)
+        let burstIndex = firstInside(limits.burstWindow)
+        let hourlyIndex = firstInside(limits.hourlyWindow)
+        let burstRemaining = max(0, limits.burstLimit - (stamps.count - burstIndex))
+        let hourlyRemaining = max(0, limits.hourlyLimit - (stamps.count - hourlyIndex))
         // Report the tighter window: when it is the burst window, `remaining` shows 0 as DO does.
-        let burstBinds = burstRemaining < hourlyRemaining
-        let oldest =
-            burstBinds
-            ? burstNow.first.map { $0.addingTimeInterval(limits.burstWindow) } : hourlyNow.first.map { $0.addingTimeInterval(limits.hourlyWindow) }
-        let reset = Int((oldest ?? now).timeIntervalSince1970.rounded(.up))
+        let (oldestIndex, window) = burstRemaining < hourlyRemaining ? (burstIndex, limits.burstWindow) : (hourlyIndex, limits.hourlyWindow)
+        let oldest = oldestIndex < stamps.count ? stamps[oldestIndex].addingTimeInterval(window) : now
+        let reset = Int(oldest.timeIntervalSince1970.rounded(.up))
         let headers = [
             ("ratelimit-limit", String(limits.hourlyLimit)), ("ratelimit-remaining", String(min(burstRemaining, hourlyRemaining))),
             ("ratelimit-reset", String(reset)),
