@@ -264,6 +264,26 @@ struct EngineConformanceTests {
         }
     }
 
+    /// On PostgreSQL the hot-path statements are prepared once per connection. A NULL in the first
+    /// execution (a failed step has no output) must not fix a parameter type that a later value
+    /// (a completed step's output) cannot be sent as: here every statement shares one connection
+    /// (the other one listens), and the first saga to finish is one that failed.
+    @Test("prepared statements work whichever transition ran them first on a connection", arguments: Backend.enabled)
+    func preparedShapesAcceptEveryTransition(backend: Backend) async throws {
+        try await TestDatabase.withEngine(backend, concurrency: 1, maximumConnections: 2) { engine in
+            let (held, _) = try await engine.start("t-hold", inputs: ["probe": .string(Self.probe())])
+            #expect(try await engine.waitUntilTerminal(held.id, timeout: .seconds(20)).status == .failed)
+            let (failed, _) = try await engine.start("test-fail", inputs: ["steps": 2, "fail_at": 1, "fail_attempts": "1"])
+            let (echo, _) = try await engine.start("test-echo", inputs: ["steps": 3])
+            let (parked, _) = try await engine.start("test-sleep", inputs: ["seconds": 0.05])
+            for (id, status) in [(failed.id, SagaStatus.completed), (echo.id, .completed), (parked.id, .completed)] {
+                let done = try await engine.waitUntilTerminal(id, timeout: .seconds(20))
+                #expect(done.status == status, "saga \(done.template): \(done.error ?? "no error")")
+                #expect(try await engine.detail(id).steps.allSatisfy { $0.attempts <= 2 })
+            }
+        }
+    }
+
     @Test("a worker whose lease was taken over cannot commit anything", arguments: Backend.enabled)
     func fencing(backend: Backend) async throws {
         try await TestDatabase.withStore(backend) { store, _ in

@@ -86,16 +86,16 @@ extension PostgresSagaStore {
             )
             SELECT * FROM ins
             """)
-        let query = sql.query
+        let statement = sql
         let keys = saga.lockKeys
         let inserted: [PostgresRow]
         if keys.isEmpty {
-            inserted = try await execute(query, as: CreateShape.self)
+            inserted = try await execute(statement, as: CreateShape.self)
             if !inserted.isEmpty { counter.commit() }
         } else {
             inserted = try await transaction { connection in
                 try await self.lockKeysForOrdering(keys, on: connection)
-                return try await self.execute(query, on: connection)
+                return try await self.execute(statement.query, on: connection)
             }
         }
         if let row = inserted.first { return (try Self.decodeSaga(row), true) }
@@ -115,8 +115,9 @@ extension PostgresSagaStore {
     // MARK: Claim
 
     public func claim(_ request: ClaimRequest) async throws -> ClaimedSaga? {
-        let query = claimQuery(request)
-        let rows = request.sagaID == nil ? try await execute(query, as: ClaimShape.self) : try await execute(query)
+        let statement = claimStatement(request)
+        let rows =
+            request.sagaID == nil ? try await execute(statement, as: ClaimShape.self) : try await execute(statement.query)
         guard let row = rows.first else { return nil }
         counter.commit()
         return try decodeClaim(row)
@@ -129,12 +130,12 @@ extension PostgresSagaStore {
             polls: try r["step_polls"].decode(Int?.self) ?? 0)
     }
 
-    private func claimQuery(_ request: ClaimRequest) -> PostgresQuery {
+    private func claimStatement(_ request: ClaimRequest) -> SQLBuilder {
         var sql = SQLBuilder()
         sql.append("WITH ")
         appendClaim(request, to: &sql, gate: nil)
         sql.append("\nSELECT c.*, ca.attempts AS step_attempts, ca.polls AS step_polls FROM c LEFT JOIN ca ON true")
-        return sql.query
+        return sql
     }
 
     /// The claim as three CTEs (`c`, `ca`, `cev`); with a `gate` CTE, it only acts if that CTE has a row.
@@ -193,21 +194,21 @@ extension PostgresSagaStore {
     // MARK: Commit
 
     public func commit(_ commit: SagaCommit) async throws -> CommitResult {
-        let query = try commitQuery(commit)
+        let statement = try commitStatement(commit)
         let result: CommitResult
         if case .reacquire(let keys) = commit.locks, !keys.isEmpty {
             // New lock sequence numbers must be drawn under the keys' advisory locks.
             result = try await transaction { connection in
                 try await self.lockKeysForOrdering(keys, on: connection)
-                guard let row = try await self.execute(query, on: connection).first else { return .fenced }
+                guard let row = try await self.execute(statement.query, on: connection).first else { return .fenced }
                 return try self.decodeCommit(row, commit)
             }
         } else {
             let rows: [PostgresRow]
             switch (commit.attempt, commit.claimNext, commit.stepUpdates.count, commit.events.count, commit.locks) {
-            case (.some, nil, 1, 2, .keep): rows = try await execute(query, as: AdvanceShape.self)
-            case (nil, .some, 1, 2, .release): rows = try await execute(query, as: FinishShape.self)
-            default: rows = try await execute(query)
+            case (.some, nil, 1, 2, .keep): rows = try await execute(statement, as: AdvanceShape.self)
+            case (nil, .some, 1, 2, .release): rows = try await execute(statement, as: FinishShape.self)
+            default: rows = try await execute(statement.query)
             }
             guard let row = rows.first else { return .fenced }
             result = try decodeCommit(row, commit)
@@ -231,7 +232,7 @@ extension PostgresSagaStore {
 
     /// One statement: the fenced saga update, then step updates, the next attempt, events and lock
     /// changes as CTEs that only act when the fenced update matched a row.
-    private func commitQuery(_ commit: SagaCommit) throws -> PostgresQuery {
+    private func commitStatement(_ commit: SagaCommit) throws -> SQLBuilder {
         var sql = SQLBuilder()
         let now = sql.bind(commit.now)
         let (errorMode, errorText) = Self.errorBinds(commit.error)
@@ -329,7 +330,7 @@ extension PostgresSagaStore {
             join += " LEFT JOIN c ON true LEFT JOIN ca ON true"
         }
         sql.append("\nSELECT s.cancel_requested AS commit_cancel_requested, \(returning)\(claimColumns) FROM s\(join)")
-        return sql.query
+        return sql
     }
 
     private static func errorBinds(_ change: SagaCommit.ErrorChange) -> (String, String?) {

@@ -5,7 +5,9 @@ import Synchronization
 /// statements, so PostgreSQL parses them once per connection instead of on every step.
 ///
 /// ``SQLBuilder`` produces the same text for every transition of one shape; the first statement
-/// of a shape fixes its text, and any later statement whose text differs runs unprepared.
+/// of a shape fixes its text and parameter types, and any later statement whose text or types
+/// differ runs unprepared. The types are declared when the statement is prepared, never inferred
+/// from the first execution's values.
 protocol PreparedShape {
     static var shapeName: String { get }
 }
@@ -15,27 +17,28 @@ enum ClaimShape: PreparedShape { static let shapeName = "arcadia_claim_v1" }
 enum AdvanceShape: PreparedShape { static let shapeName = "arcadia_advance_v1" }
 enum FinishShape: PreparedShape { static let shapeName = "arcadia_finish_v1" }
 
-/// The text fixed for each shape.
-private let shapeTexts = Mutex<[String: String]>([:])
+/// The text and parameter types fixed for each shape.
+private let shapeTexts = Mutex<[String: (sql: String, types: [PostgresDataType])]>([:])
 
 /// A built statement run as the prepared statement of `Shape`.
 struct PreparedQuery<Shape: PreparedShape>: PostgresPreparedStatement {
     typealias Row = PostgresRow
 
     static var name: String { Shape.shapeName }
-    static var sql: String { shapeTexts.withLock { $0[Shape.shapeName] } ?? "" }
+    static var sql: String { shapeTexts.withLock { $0[Shape.shapeName]?.sql } ?? "" }
+    static var bindingDataTypes: [PostgresDataType] { shapeTexts.withLock { $0[Shape.shapeName]?.types } ?? [] }
 
     let bindings: PostgresBindings
 
-    /// The prepared form of `query`, or nil when its text is not this shape's.
-    init?(_ query: PostgresQuery) {
+    /// The prepared form of `statement`, or nil when its text or types are not this shape's.
+    init?(_ statement: SQLBuilder) {
         let matches = shapeTexts.withLock { texts -> Bool in
-            if let text = texts[Shape.shapeName] { return text == query.sql }
-            texts[Shape.shapeName] = query.sql
+            if let fixed = texts[Shape.shapeName] { return fixed.sql == statement.sql && fixed.types == statement.types }
+            texts[Shape.shapeName] = (statement.sql, statement.types)
             return true
         }
         guard matches else { return nil }
-        self.bindings = query.binds
+        self.bindings = statement.binds
     }
 
     func makeBindings() throws -> PostgresBindings { bindings }
@@ -43,9 +46,9 @@ struct PreparedQuery<Shape: PreparedShape>: PostgresPreparedStatement {
 }
 
 extension PostgresSagaStore {
-    /// Runs `query` prepared as `shape` when its text matches, else as an unnamed statement.
-    func execute<Shape: PreparedShape>(_ query: PostgresQuery, as shape: Shape.Type) async throws -> [PostgresRow] {
-        guard let prepared = PreparedQuery<Shape>(query) else { return try await execute(query) }
+    /// Runs `statement` prepared as `shape` when its text and types match, else as an unnamed statement.
+    func execute<Shape: PreparedShape>(_ statement: SQLBuilder, as shape: Shape.Type) async throws -> [PostgresRow] {
+        guard let prepared = PreparedQuery<Shape>(statement) else { return try await execute(statement.query) }
         counter.statement()
         do {
             var rows: [PostgresRow] = []
