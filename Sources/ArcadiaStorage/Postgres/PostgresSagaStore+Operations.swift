@@ -194,6 +194,14 @@ extension PostgresSagaStore {
     // MARK: Commit
 
     public func commit(_ commit: SagaCommit) async throws -> CommitResult {
+        if configuration.batchConcurrency > 0, Self.isBatchable(commit) {
+            return try await batcher.commit(commit, write: writeBatch)
+        }
+        return try await commitAlone(commit)
+    }
+
+    /// One commit as its own statement (and transaction).
+    func commitAlone(_ commit: SagaCommit) async throws -> CommitResult {
         let statement = try commitStatement(commit)
         let result: CommitResult
         if case .reacquire(let keys) = commit.locks, !keys.isEmpty {
@@ -224,8 +232,10 @@ extension PostgresSagaStore {
         var result = CommitResult(
             applied: true, cancelRequested: try r["commit_cancel_requested"].decode(Bool.self), attempts: attempts ?? 0,
             polls: try r["polls"].decode(Int?.self) ?? 0)
-        if commit.claimNext != nil, try r["id"].decode(UUID?.self) != nil {
-            result.next = try decodeClaim(row)
+        if commit.claimNext != nil {
+            if try r["id"].decode(UUID?.self) != nil { result.next = try decodeClaim(row) }
+            result.nextRunAtKnown = true
+            result.nextRunAt = try r["next_run_at"].decode(Date?.self)
         }
         return result
     }
@@ -326,14 +336,17 @@ extension PostgresSagaStore {
             // The final commit of a saga also claims the next runnable one, in the same statement.
             sql.append(", ")
             appendClaim(next, to: &sql, gate: "s")
-            claimColumns = ", c.*, ca.attempts AS step_attempts, ca.polls AS step_polls"
+            // When nothing was claimed, the worker waits until the earliest run_at of the others.
+            claimColumns =
+                ", c.*, ca.attempts AS step_attempts, ca.polls AS step_polls, (SELECT min(q.run_at) FROM saga_runs q "
+                + "WHERE q.status IN \(Self.runnable) AND q.id <> \(sql.bind(commit.sagaID))) AS next_run_at"
             join += " LEFT JOIN c ON true LEFT JOIN ca ON true"
         }
         sql.append("\nSELECT s.cancel_requested AS commit_cancel_requested, \(returning)\(claimColumns) FROM s\(join)")
         return sql
     }
 
-    private static func errorBinds(_ change: SagaCommit.ErrorChange) -> (String, String?) {
+    static func errorBinds(_ change: SagaCommit.ErrorChange) -> (String, String?) {
         switch change {
         case .keep: return ("keep", nil)
         case .clear: return ("clear", nil)

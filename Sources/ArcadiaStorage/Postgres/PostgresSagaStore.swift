@@ -24,6 +24,11 @@ public final class PostgresSagaStore: SagaStore {
         public var tls: TLSMode
         /// Pool size; workers need one connection per concurrent saga plus one for notifications.
         public var maximumConnections: Int
+        /// How many batched commit statements may be in flight at once; 0 writes every commit alone.
+        /// Commits that arrive while all are busy wait and go together in the next statement.
+        public var batchConcurrency: Int
+        /// The most commits one batched statement carries.
+        public var maximumBatch: Int
 
         /// TLS use, as in libpq's `sslmode`.
         public enum TLSMode: String, Sendable {
@@ -34,7 +39,8 @@ public final class PostgresSagaStore: SagaStore {
 
         public init(
             host: String = "localhost", port: Int = 5432, username: String, password: String? = nil, database: String,
-            schema: String? = nil, tls: TLSMode = .prefer, maximumConnections: Int = 20
+            schema: String? = nil, tls: TLSMode = .prefer, maximumConnections: Int = 20, batchConcurrency: Int = 2,
+            maximumBatch: Int = 64
         ) {
             self.host = host
             self.port = port
@@ -44,6 +50,8 @@ public final class PostgresSagaStore: SagaStore {
             self.schema = schema
             self.tls = tls
             self.maximumConnections = maximumConnections
+            self.batchConcurrency = batchConcurrency
+            self.maximumBatch = maximumBatch
         }
 
         var clientConfiguration: PostgresClient.Configuration {
@@ -71,11 +79,13 @@ public final class PostgresSagaStore: SagaStore {
     let configuration: Configuration
     let logger: Logger
     let counter = StatisticsCounter()
+    let batcher: CommitBatcher
 
     /// Creates the store and its client; run ``client`` before using it.
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.batcher = CommitBatcher(concurrency: configuration.batchConcurrency, maximumBatch: configuration.maximumBatch)
         self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
     }
 

@@ -16,6 +16,7 @@ enum CreateShape: PreparedShape { static let shapeName = "arcadia_create_v1" }
 enum ClaimShape: PreparedShape { static let shapeName = "arcadia_claim_v1" }
 enum AdvanceShape: PreparedShape { static let shapeName = "arcadia_advance_v1" }
 enum FinishShape: PreparedShape { static let shapeName = "arcadia_finish_v1" }
+enum BatchShape: PreparedShape { static let shapeName = "arcadia_batch_v1" }
 
 /// The text and parameter types fixed for each shape.
 private let shapeTexts = Mutex<[String: (sql: String, types: [PostgresDataType])]>([:])
@@ -48,14 +49,23 @@ struct PreparedQuery<Shape: PreparedShape>: PostgresPreparedStatement {
 extension PostgresSagaStore {
     /// Runs `statement` prepared as `shape` when its text and types match, else as an unnamed statement.
     func execute<Shape: PreparedShape>(_ statement: SQLBuilder, as shape: Shape.Type) async throws -> [PostgresRow] {
-        guard let prepared = PreparedQuery<Shape>(statement) else { return try await execute(statement.query) }
-        counter.statement()
         do {
-            var rows: [PostgresRow] = []
-            for try await row in try await client.execute(prepared, logger: logger) { rows.append(row) }
-            return rows
+            return try await executeUnmapped(statement, as: shape)
         } catch {
             throw mapError(error)
         }
+    }
+
+    /// As ``execute(_:as:)``, with postgres-nio's own errors (callers that must tell a statement
+    /// PostgreSQL rejected from one whose outcome is unknown).
+    func executeUnmapped<Shape: PreparedShape>(_ statement: SQLBuilder, as shape: Shape.Type) async throws -> [PostgresRow] {
+        counter.statement()
+        var rows: [PostgresRow] = []
+        if let prepared = PreparedQuery<Shape>(statement) {
+            for try await row in try await client.execute(prepared, logger: logger) { rows.append(row) }
+        } else {
+            for try await row in try await client.query(statement.query, logger: logger) { rows.append(row) }
+        }
+        return rows
     }
 }

@@ -169,9 +169,14 @@ extension SQLiteSagaStore {
                     try Self.acquireLocks(sagaID: commit.sagaID, keys: keys, c)
                 }
                 let next = try commit.claimNext.map { try Self.claimInTransaction($0, c) } ?? nil
-                return CommitResult(
+                var result = CommitResult(
                     applied: true, cancelRequested: row.column("cancel_requested")?.integer == 1, attempts: counters.0,
                     polls: counters.1, next: next)
+                if commit.claimNext != nil, next == nil {
+                    result.nextRunAtKnown = true
+                    result.nextRunAt = try Self.nextRunAt(c)
+                }
+                return result
             }
         } catch is Fenced {
             return .fenced
@@ -281,12 +286,14 @@ extension SQLiteSagaStore {
     }
 
     public func nextRunAt() async throws -> Date? {
-        try await db.perform { c in
-            let row = try c.rows(
-                "SELECT MIN(run_at) AS next FROM saga_runs INDEXED BY saga_runs_runnable WHERE status IN ('pending', 'running', 'waiting', 'compensating')"
-            ).first
-            return row?.column("next")?.double.map(Date.init(timeIntervalSince1970:))
-        }
+        try await db.perform { c in try Self.nextRunAt(c) }
+    }
+
+    private static func nextRunAt(_ c: SQLiteDatabase.Connection) throws -> Date? {
+        let row = try c.rows(
+            "SELECT MIN(run_at) AS next FROM saga_runs INDEXED BY saga_runs_runnable WHERE status IN ('pending', 'running', 'waiting', 'compensating')"
+        ).first
+        return row?.column("next")?.double.map(Date.init(timeIntervalSince1970:))
     }
 
     public func notifyWorkers() async throws {}

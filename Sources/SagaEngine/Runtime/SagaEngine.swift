@@ -118,7 +118,7 @@ public final class SagaEngine: Sendable {
         if result.created {
             if new.claimedBy != nil, result.saga.leaseOwner == new.claimedBy {
                 handoff.push(ClaimedSaga(saga: result.saga, attempts: 1, polls: 0))
-                wake.signal()
+                wake.signal(storeWork: false)
             } else {
                 wake.signal()
                 if options.notifyWorkers { try await store.notifyWorkers() }

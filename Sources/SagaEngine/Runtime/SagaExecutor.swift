@@ -15,6 +15,9 @@ struct SagaExecutor: Sendable {
         var finished: EngineEvent?
         /// The final commit already looked for the next saga and found none.
         var lookedForNext: Bool
+        /// When it did, and the store also said when the next saga is due: that time (or nil
+        /// when nothing else is unfinished), so the idle slot need not ask.
+        var nextDue: Date??
     }
 
     /// Runs the saga until it is terminal, parked, handed back or lost.
@@ -41,6 +44,7 @@ struct SagaExecutor: Sendable {
             } catch {
                 run.finishedEvent = nil
                 run.lookedForNext = false
+                run.nextDue = nil
                 // The outcome of the failed write is unknown: leave the saga to its lease, after which
                 // it is re-claimed and re-enters its current step (steps are idempotent).
                 logger.error(
@@ -49,7 +53,7 @@ struct SagaExecutor: Sendable {
                 next = nil
             }
             group.cancelAll()
-            return Outcome(next: next, finished: run.finishedEvent, lookedForNext: run.lookedForNext)
+            return Outcome(next: next, finished: run.finishedEvent, lookedForNext: run.lookedForNext, nextDue: run.nextDue)
         }
     }
 
@@ -102,6 +106,7 @@ private final class SagaRun {
     let logger: Logger
     var finishedEvent: EngineEvent?
     var lookedForNext = false
+    var nextDue: Date??
 
     var engine: SagaEngine { executor.engine }
     var store: any SagaStore { engine.store }
@@ -258,6 +263,10 @@ private final class SagaRun {
         guard let result = try await apply(commit) else { return .stop(nil) }
         engine.eventBus.emit(.parked(sagaID: saga.id, step: index, until: until, reason: kind))
         lookedForNext = commit.claimNext != nil
+        if lookedForNext, result.nextRunAtKnown {
+            // The saga just parked is due too (a store may not have seen its new run_at yet).
+            nextDue = .some(min(result.nextRunAt ?? until, until))
+        }
         return .stop(result.next)
     }
 
@@ -438,6 +447,7 @@ private final class SagaRun {
         if !saga.lockKeys.isEmpty { engine.wake.signal() }
         logger.debug("saga finished", metadata: ["saga.status": "\(status.rawValue)"])
         lookedForNext = claimNext && !executor.shutdown.isSet
+        if lookedForNext, result.nextRunAtKnown { nextDue = .some(result.nextRunAt) }
         return .stop(result.next)
     }
 

@@ -97,15 +97,18 @@ public final class SagaWorker: Service {
         defer { idle.busy() }
         var next: ClaimedSaga?
         var skipClaim = false
+        var pollDeadline: Date?
         var errorDelay = 0.05
         while !shutdown.isSet && !Task.isCancelled {
             var claimed: ClaimedSaga?
+            var lookedInStore = false
             if let piggybacked = next {
                 claimed = piggybacked
                 next = nil
             } else if accepting, let handed = engine.handoff.pop() {
                 claimed = handed
             } else if !skipClaim {
+                lookedInStore = true
                 do {
                     let now = engine.clock.now
                     claimed = try await engine.store.claim(
@@ -127,8 +130,14 @@ public final class SagaWorker: Service {
             skipClaim = false
             if let claimed {
                 idle.busy()
+                // Whatever was due when the slot last looked may have changed while it was busy.
+                pollDeadline = nil
                 let outcome = await executor.run(claimed, claimNext: accepting)
                 next = outcome.next
+                if next == nil, outcome.lookedForNext, case .some(let due) = outcome.nextDue {
+                    // The final commit said when the next saga is due: no need to ask.
+                    pollDeadline = pollDeadlineFor(nextDue: due)
+                }
                 if next == nil {
                     // Idle before anyone hears the saga ended, so a saga started in reaction to it
                     // can be handed straight to this slot; and no second look for work the final
@@ -143,19 +152,37 @@ public final class SagaWorker: Service {
                 if let saga = try? await engine.store.saga(id: only), saga.status.isTerminal { return }
             }
             idle.idle()
-            await idleWait()
+            // The store is asked when the wait timed out (the poll) or a signal said the store may
+            // have work; a wake-up for a local handoff another slot already took asks nothing.
+            let signalled = await idleWait(until: &pollDeadline, refresh: lookedInStore)
+            skipClaim = signalled && !engine.wake.takeStoreWork()
         }
     }
 
-    private func idleWait() async {
+    /// The next poll: after the poll interval, or earlier when a saga is due earlier. A due saga
+    /// that could not be claimed waits behind a lock key; the saga holding the key wakes workers
+    /// when it ends, so only a future `run_at` shortens the wait.
+    private func pollDeadlineFor(nextDue due: Date?) -> Date {
         let now = engine.clock.now
-        var deadline = now.addingTimeInterval(engine.configuration.pollInterval.seconds)
-        // A due saga that could not be claimed waits behind a lock key; the saga holding the key
-        // wakes workers when it ends, so only a future `run_at` shortens the wait.
-        if let due = try? await engine.store.nextRunAt(), due > now, due < deadline {
-            deadline = due
+        let deadline = now.addingTimeInterval(engine.configuration.pollInterval.seconds)
+        guard let due, due > now, due < deadline else { return deadline }
+        return due
+    }
+
+    /// Waits for a signal (true) or the next poll (false). The poll deadline is recomputed after
+    /// the slot looked in the store, and kept across wake-ups that did not.
+    private func idleWait(until pollDeadline: inout Date?, refresh: Bool) async -> Bool {
+        let now = engine.clock.now
+        if let due = pollDeadline, due <= now {
+            pollDeadline = nil
+            return false
         }
-        await engine.wake.wait(until: deadline, clock: engine.clock)
+        if refresh || pollDeadline == nil {
+            pollDeadline = pollDeadlineFor(nextDue: try? await engine.store.nextRunAt())
+        }
+        let signalled = await engine.wake.wait(until: pollDeadline ?? now, clock: engine.clock)
+        if !signalled { pollDeadline = nil }
+        return signalled
     }
 }
 

@@ -141,6 +141,11 @@ public struct CommitResult: Sendable {
     public var polls: Int
     /// The saga claimed by ``SagaCommit/claimNext``, if any.
     public var next: ClaimedSaga?
+    /// Whether ``nextRunAt`` was read: a store may answer it along with ``SagaCommit/claimNext``,
+    /// so that a worker that found nothing to claim knows when to look again without asking.
+    public var nextRunAtKnown = false
+    /// The earliest `run_at` of the other unfinished sagas when the commit looked (nil: none).
+    public var nextRunAt: Date?
 
     public init(applied: Bool, cancelRequested: Bool, attempts: Int = 0, polls: Int = 0, next: ClaimedSaga? = nil) {
         self.applied = applied

@@ -1,0 +1,111 @@
+import SagaEngine
+import Synchronization
+
+/// Groups saga commits that arrive while earlier ones are being written into one statement: group
+/// commit across sagas.
+///
+/// Up to `concurrency` batches are in flight at once. A commit that finds a free slot leads: it
+/// writes itself together with whatever waits in the queue. Commits that arrive while every slot is
+/// busy wait; when a batch finishes, its leader hands the slot to the first waiting commit, which
+/// then writes the queue as the next batch. At low load every batch holds one commit and nothing
+/// waits; under load, per-statement costs (round trip, planning, executor start, commit) are shared
+/// by every saga in the batch. Each saga's commit stays atomic and fenced on its own token.
+///
+/// Batches are written on behalf of the tasks of the commits in them, each in a short task that
+/// the leader's cancellation does not reach.
+final class CommitBatcher: Sendable {
+    /// Writes a batch; one result per commit, in order. Never throws: failures are per commit.
+    typealias Writer = @Sendable ([SagaCommit]) async -> [Result<CommitResult, any Error>]
+
+    private enum Turn: Sendable {
+        case done(Result<CommitResult, any Error>)
+        /// Write this batch (it contains the woken commit, whose waiter is nil).
+        case lead([Entry])
+    }
+
+    private struct Entry: Sendable {
+        var commit: SagaCommit
+        /// Nil for the commit of the task writing the batch.
+        var waiter: CheckedContinuation<Turn, Never>?
+    }
+
+    private struct State {
+        var queue: [Entry] = []
+        var inFlight = 0
+    }
+
+    private let state = Mutex(State())
+    private let concurrency: Int
+    private let maximumBatch: Int
+
+    init(concurrency: Int, maximumBatch: Int) {
+        self.concurrency = max(1, concurrency)
+        self.maximumBatch = max(1, maximumBatch)
+    }
+
+    /// Writes `commit`, alone or in a batch with others; `write` writes a batch if this task leads one.
+    func commit(_ commit: SagaCommit, write: @escaping Writer) async throws -> CommitResult {
+        var batch: [Entry]
+        let leading = state.withLock { state -> [Entry]? in
+            guard state.inFlight < concurrency else { return nil }
+            state.inFlight += 1
+            return [Entry(commit: commit, waiter: nil)] + takeBatch(&state, limit: maximumBatch - 1)
+        }
+        if let leading {
+            batch = leading
+        } else {
+            let turn = await withCheckedContinuation { (waiter: CheckedContinuation<Turn, Never>) in
+                let lead = state.withLock { state -> [Entry]? in
+                    // A slot may have freed between the two locks.
+                    guard state.inFlight < concurrency else {
+                        state.queue.append(Entry(commit: commit, waiter: waiter))
+                        return nil
+                    }
+                    state.inFlight += 1
+                    return [Entry(commit: commit, waiter: nil)] + takeBatch(&state, limit: maximumBatch - 1)
+                }
+                if let lead { waiter.resume(returning: .lead(lead)) }
+            }
+            switch turn {
+            case .done(let result): return try result.get()
+            case .lead(let handed): batch = handed
+            }
+        }
+        return try await writeAndHandOver(batch, write: write).get()
+    }
+
+    /// Writes `batch`, answers its waiting commits, passes the slot on; returns the own result.
+    private func writeAndHandOver(_ batch: [Entry], write: @escaping Writer) async -> Result<CommitResult, any Error> {
+        // Other sagas' commits ride on this task: its cancellation must not fail theirs, so the
+        // write runs in a task of its own that cancelling this one does not reach.
+        let commits = batch.map(\.commit)
+        var results = await Task { await write(commits) }.value
+        while results.count < batch.count { results.append(.failure(StorageError(.query, "a batched commit got no result"))) }
+        var own: Result<CommitResult, any Error>?
+        for (entry, result) in zip(batch, results) {
+            if let waiter = entry.waiter { waiter.resume(returning: .done(result)) } else { own = result }
+        }
+        let next = state.withLock { state -> [Entry]? in
+            guard !state.queue.isEmpty else {
+                state.inFlight -= 1
+                return nil
+            }
+            return takeBatch(&state, limit: maximumBatch)
+        }
+        if var next, let waiter = next[0].waiter {
+            next[0].waiter = nil
+            waiter.resume(returning: .lead(next))
+        }
+        return own ?? .failure(StorageError(.query, "a batched commit got no result"))
+    }
+
+    /// Commits waiting for a batch slot (for tests).
+    var queued: Int { state.withLock { $0.queue.count } }
+
+    private func takeBatch(_ state: inout State, limit: Int) -> [Entry] {
+        let count = min(limit, state.queue.count)
+        let taken = Array(state.queue.prefix(count))
+        state.queue.removeFirst(count)
+        return taken
+    }
+}
