@@ -15,8 +15,8 @@ extension PostgresSagaStore {
     /// (nothing was written), each commit is retried on its own so that one bad commit cannot fail
     /// the others; when the outcome is unknown (the connection broke), every commit gets the error.
     func writeBatch(_ commits: [SagaCommit]) async -> [Result<CommitResult, any Error>] {
-        guard !commits.isEmpty else { return [] }
-        guard Set(commits.map(\.sagaID)).count == commits.count else { return await writeEachAlone(commits) }
+        // One commit alone runs its own, simpler statement (cheaper to plan than the array form).
+        guard commits.count > 1, Set(commits.map(\.sagaID)).count == commits.count else { return await writeEachAlone(commits) }
         let phases = Dictionary(commits.map { ($0.sagaID, $0.attempt?.phase) }, uniquingKeysWith: { first, _ in first })
         let applied: [UUID: CommitResult]
         do {
@@ -29,7 +29,7 @@ extension PostgresSagaStore {
                 results[id] = CommitResult(applied: true, cancelRequested: cancel, attempts: counted ?? 0, polls: polls ?? 0)
             }
             applied = results
-        } catch let error as PSQLError where error.serverInfo != nil && commits.count > 1 {
+        } catch let error as PSQLError where error.serverInfo != nil {
             // PostgreSQL rejected the statement, so none of it was written: try each on its own.
             return await writeEachAlone(commits)
         } catch {
