@@ -47,9 +47,14 @@ struct SagaExecutor: Sendable {
                 run.nextDue = nil
                 // The outcome of the failed write is unknown: leave the saga to its lease, after which
                 // it is re-claimed and re-enters its current step (steps are idempotent).
-                logger.error(
-                    "saga store write failed; the saga will be re-claimed when its lease expires",
-                    metadata: ["error": "\(String(reflecting: error))"])
+                if error is CancellationError || Task.isCancelled {
+                    // The worker itself is being torn down (not a graceful shutdown).
+                    logger.debug("worker cancelled during a store write; the saga will be re-claimed when its lease expires")
+                } else {
+                    logger.error(
+                        "saga store write failed; the saga will be re-claimed when its lease expires",
+                        metadata: ["error": "\(String(reflecting: error))"])
+                }
                 next = nil
             }
             group.cancelAll()

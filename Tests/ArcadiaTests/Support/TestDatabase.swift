@@ -24,7 +24,7 @@ enum TestDatabase {
 
     static var logger: Logger {
         var logger = Logger(label: "arcadia.test")
-        logger.logLevel = ProcessInfo.processInfo.environment["ARCADIA_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["ARCADIA_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         return logger
     }
 
