@@ -284,6 +284,52 @@ struct EngineConformanceTests {
         }
     }
 
+    /// Under load, commits of many sagas share transactions (PostgreSQL batches them into one
+    /// statement; SQLite groups transactions). Every kind of transition must leave exactly the
+    /// ledger it leaves one saga at a time.
+    @Test("under load, grouped commits of every kind leave the same ledgers as one saga at a time", arguments: Backend.enabled)
+    func groupedCommitsUnderLoad(backend: Backend) async throws {
+        let kinds: [(template: String, inputs: [String: JSONValue], status: SagaStatus)] = [
+            ("test-echo", ["steps": 5], .completed),
+            ("test-fail", ["steps": 4, "fail_at": 2], .rolledBack),
+            ("test-fail", ["steps": 3, "fail_at": 1, "fail_attempts": "2"], .completed),
+            ("test-sleep", ["seconds": 0.05], .completed),
+        ]
+        try await TestDatabase.withEngine(backend, concurrency: 16, batchConcurrency: 1) { engine in
+            func ledger(_ id: UUID) async throws -> [String] {
+                let detail = try await engine.detail(id)
+                return detail.steps.map { "\($0.index):\($0.status.rawValue):\($0.attempts)/\($0.polls)/\($0.compensationAttempts)" }
+                    + detail.events.map(\.kind)
+            }
+            var references: [[String]] = []
+            var commitsAlone = 0
+            for kind in kinds {
+                let before = engine.store.statistics.commits
+                let (saga, _) = try await engine.start(kind.template, inputs: kind.inputs)
+                #expect(try await engine.waitUntilTerminal(saga.id, timeout: .seconds(30)).status == kind.status)
+                commitsAlone += engine.store.statistics.commits - before
+                references.append(try await ledger(saga.id))
+            }
+            let before = engine.store.statistics
+            var started: [(kind: Int, id: UUID)] = []
+            for _ in 0..<15 {
+                for (index, kind) in kinds.enumerated() {
+                    started.append((index, try await engine.start(kind.template, inputs: kind.inputs).saga.id))
+                }
+            }
+            for (kind, id) in started {
+                let done = try await engine.waitUntilTerminal(id, timeout: .seconds(60))
+                #expect(done.status == kinds[kind].status, "\(kinds[kind].template): \(done.error ?? "")")
+                #expect(try await ledger(id) == references[kind])
+            }
+            if backend == .postgres {
+                // Fewer commits than the same sagas took one at a time: commits were written together.
+                let commits = engine.store.statistics.commits - before.commits
+                #expect(commits < commitsAlone * 15 * 9 / 10, "\(commits) commits, \(commitsAlone * 15) one at a time: little was batched")
+            }
+        }
+    }
+
     @Test("a worker whose lease was taken over cannot commit anything", arguments: Backend.enabled)
     func fencing(backend: Backend) async throws {
         try await TestDatabase.withStore(backend) { store, _ in

@@ -7,9 +7,10 @@ public enum StoreFactory {
     /// Opens the store, applies migrations if asked, runs `body`, then closes the store.
     ///
     /// For PostgreSQL the client runs in a child task while `body` runs, and the server is checked
-    /// first so that an unreachable database fails fast with a clear error.
+    /// first so that an unreachable database fails fast with a clear error. `maximumConnections`
+    /// and `batchConcurrency` (see ``PostgresSagaStore/Configuration``) apply to PostgreSQL only.
     public static func withStore<T: Sendable>(
-        _ url: DatabaseURL, migrate: Bool = true, maximumConnections: Int = 20, logger: Logger,
+        _ url: DatabaseURL, migrate: Bool = true, maximumConnections: Int = 20, batchConcurrency: Int = 2, logger: Logger,
         _ body: @Sendable (any SagaStore) async throws -> T
     ) async throws -> T {
         switch url {
@@ -28,7 +29,8 @@ public enum StoreFactory {
             let store = PostgresSagaStore(
                 configuration: .init(
                     host: parts.host, port: parts.port, username: parts.username, password: parts.password,
-                    database: parts.database, schema: parts.schema, tls: parts.tls, maximumConnections: maximumConnections),
+                    database: parts.database, schema: parts.schema, tls: parts.tls, maximumConnections: maximumConnections,
+                    batchConcurrency: batchConcurrency),
                 logger: logger)
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {

@@ -67,12 +67,13 @@ enum TestDatabase {
 
     /// Runs `body` with a migrated store on a fresh database.
     static func withStore<T: Sendable>(
-        _ backend: Backend, maximumConnections: Int = 40, _ body: @Sendable (any SagaStore, String) async throws -> T
+        _ backend: Backend, maximumConnections: Int = 40, batchConcurrency: Int = 2,
+        _ body: @Sendable (any SagaStore, String) async throws -> T
     ) async throws -> T {
         let (url, cleanup) = try makeURL(backend)
         do {
             let result = try await StoreFactory.withStore(
-                try DatabaseURL.parse(url), maximumConnections: maximumConnections, logger: logger
+                try DatabaseURL.parse(url), maximumConnections: maximumConnections, batchConcurrency: batchConcurrency, logger: logger
             ) {
                 try await body($0, url)
             }
@@ -92,9 +93,9 @@ enum TestDatabase {
     static func withEngine<T: Sendable>(
         _ backend: Backend, registry: SagaRegistry = .testing, configuration: SagaEngine.Configuration = fastConfiguration,
         clock: any SagaClock = SystemClock(), concurrency: Int = 4, startWorker: Bool = true, maximumConnections: Int = 40,
-        _ body: @Sendable (SagaEngine) async throws -> T
+        batchConcurrency: Int = 2, _ body: @Sendable (SagaEngine) async throws -> T
     ) async throws -> T {
-        try await withStore(backend, maximumConnections: maximumConnections) { store, _ in
+        try await withStore(backend, maximumConnections: maximumConnections, batchConcurrency: batchConcurrency) { store, _ in
             let engine = SagaEngine(store: store, registry: registry, clock: clock, configuration: configuration, logger: logger)
             guard startWorker else { return try await body(engine) }
             return try await withThrowingTaskGroup(of: T?.self) { group in
