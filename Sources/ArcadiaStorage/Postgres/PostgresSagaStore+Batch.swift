@@ -127,12 +127,7 @@ extension PostgresSagaStore {
                     \(sql.bind(attempts.map { $0.1.phase == .compensation ? 1 : 0 }))::integer[])
                     AS sa(saga_id, idx, name, status, attempts, polls, compensations)
                 JOIN s ON s.id = sa.saga_id
-                ON CONFLICT (saga_id, step_idx) DO UPDATE SET
-                    status = excluded.status,
-                    attempts = saga_step_results.attempts + excluded.attempts,
-                    polls = saga_step_results.polls + excluded.polls,
-                    compensation_attempts = saga_step_results.compensation_attempts + excluded.compensation_attempts,
-                    started_at = COALESCE(saga_step_results.started_at, excluded.started_at)
+                \(Self.countAttempt)
                 RETURNING saga_id, attempts, polls, compensation_attempts
             ),
             ev AS (

@@ -6,6 +6,17 @@ import SagaEngine
 extension PostgresSagaStore {
     private static let runnable = "('pending', 'running', 'waiting', 'compensating')"
 
+    /// Records an attempt on a step row that may already exist: counters add up, the first start
+    /// time stays (the upsert of the single-commit and the batched statement).
+    static let countAttempt = """
+        ON CONFLICT (saga_id, step_idx) DO UPDATE SET
+            status = excluded.status,
+            attempts = saga_step_results.attempts + excluded.attempts,
+            polls = saga_step_results.polls + excluded.polls,
+            compensation_attempts = saga_step_results.compensation_attempts + excluded.compensation_attempts,
+            started_at = COALESCE(saga_step_results.started_at, excluded.started_at)
+        """
+
     public func migrate() async throws {
         let schema = configuration.schema
         try await transaction { connection in
@@ -292,12 +303,7 @@ extension PostgresSagaStore {
                         \(sql.bind(attempt.phase == .attempt ? 1 : 0)), \(sql.bind(attempt.phase == .poll ? 1 : 0)),
                         \(sql.bind(attempt.phase == .compensation ? 1 : 0)), \(now)
                     FROM s
-                    ON CONFLICT (saga_id, step_idx) DO UPDATE SET
-                        status = excluded.status,
-                        attempts = saga_step_results.attempts + excluded.attempts,
-                        polls = saga_step_results.polls + excluded.polls,
-                        compensation_attempts = saga_step_results.compensation_attempts + excluded.compensation_attempts,
-                        started_at = COALESCE(saga_step_results.started_at, excluded.started_at)
+                    \(Self.countAttempt)
                     RETURNING attempts, polls, compensation_attempts
                 )
                 """)
