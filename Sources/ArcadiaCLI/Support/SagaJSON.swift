@@ -17,6 +17,13 @@ struct SagaJSON: Encodable {
         var compensatedAt: Date?
     }
 
+    struct Blocker: Encodable {
+        var key: String
+        var sagaId: String
+        var template: String
+        var status: String
+    }
+
     struct Event: Encodable {
         var at: Date
         var kind: String
@@ -35,6 +42,8 @@ struct SagaJSON: Encodable {
     var context: [String: JSONValue]
     var stepNames: [String]
     var lockKeys: [String]
+    /// While the saga waits behind a lock key: the earlier sagas holding it.
+    var blockedBy: [Blocker]?
     var idempotencyKey: String?
     var leaseOwner: String?
     var runAt: Date
@@ -68,11 +77,14 @@ struct SagaJSON: Encodable {
                 compensationAttempts: $0.compensationAttempts, error: $0.error, output: $0.output, startedAt: $0.startedAt,
                 finishedAt: $0.finishedAt, compensatedAt: $0.compensatedAt)
         }
-        self.events = events?.map { Event(at: $0.at, kind: $0.kind, step: $0.stepIndex, detail: $0.detail) }
+        self.events = events?.map { Event(at: $0.at, kind: $0.kind.rawValue, step: $0.stepIndex, detail: $0.detail) }
     }
 
     init(_ detail: SagaDetail) {
         self.init(detail.saga, steps: detail.steps, events: detail.events)
+        blockedBy = detail.blockedBy.map {
+            Blocker(key: $0.key, sagaId: $0.sagaID.uuidString.lowercased(), template: $0.template, status: $0.status.rawValue)
+        }
     }
 
     /// Encodes any value as pretty JSON with snake_case keys and ISO-8601 dates.

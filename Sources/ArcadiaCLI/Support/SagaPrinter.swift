@@ -44,6 +44,9 @@ enum SagaPrinter {
         ]
         if let error = saga.error { lines.append("error     \(error)") }
         if !saga.lockKeys.isEmpty { lines.append("locks     \(saga.lockKeys.joined(separator: ", "))") }
+        for blocker in detail.blockedBy {
+            lines.append("waits for \(blocker.key): held by saga \(short(blocker.sagaID)) (\(blocker.template), \(blocker.status.rawValue))")
+        }
         if let key = saga.idempotencyKey { lines.append("idem key  \(key)") }
         if let owner = saga.leaseOwner { lines.append("lease     \(owner) until \(time(saga.runAt))") }
         lines.append("")
@@ -61,7 +64,7 @@ enum SagaPrinter {
         lines.append("events:")
         for event in detail.events {
             let step = event.stepIndex.map { " [\($0)]" } ?? ""
-            lines.append("  \(time(event.at))  \(event.kind)\(step)\(event.detail.map { "  \($0)" } ?? "")")
+            lines.append("  \(time(event.at))  \(event.kind.rawValue)\(step)\(event.detail.map { "  \($0)" } ?? "")")
         }
         return lines.joined(separator: "\n")
     }

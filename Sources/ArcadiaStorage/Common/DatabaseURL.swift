@@ -17,7 +17,7 @@ public enum DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         public var password: String?
         public var database: String
         public var schema: String?
-        public var tls: PostgresSagaStore.Configuration.TLSMode
+        public var tls: PostgresTLSMode
     }
 
     /// Parses a URL, naming what is wrong if it cannot.

@@ -88,5 +88,32 @@ enum PostgresMigrations {
                 "ALTER TABLE saga_step_results DROP CONSTRAINT IF EXISTS saga_step_results_saga_id_fkey",
                 "ALTER TABLE saga_events DROP CONSTRAINT IF EXISTS saga_events_saga_id_fkey",
             ]),
+        // Sagas queued behind a lock key leave the index claims scan (they cost claims nothing and
+        // are woken by the saga that releases the key); a lease-owner index lets starters count a
+        // worker's busy slots; the worker registry lets them deliver a saga to a worker with a free slot.
+        Migration(
+            version: 3, name: "lock-blocked sagas out of the claim index; worker registry",
+            statements: [
+                "ALTER TABLE saga_runs ADD COLUMN lock_blocked boolean NOT NULL DEFAULT false",
+                """
+                UPDATE saga_runs q SET lock_blocked = true
+                WHERE q.status IN \(SagaSQL.runnableStatuses) AND q.lock_keys <> '{}' AND EXISTS (
+                    SELECT 1 FROM saga_lock_keys mine
+                    JOIN saga_lock_keys other ON other.key = mine.key AND other.lock_seq < mine.lock_seq
+                    WHERE mine.saga_id = q.id)
+                """,
+                "DROP INDEX saga_runs_runnable",
+                "CREATE INDEX saga_runs_due ON saga_runs (run_at, seq) WHERE \(SagaSQL.duePredicate)",
+                "CREATE INDEX saga_runs_lease_owner ON saga_runs (lease_owner) WHERE lease_owner IS NOT NULL",
+                """
+                CREATE TABLE saga_workers (
+                    id text PRIMARY KEY,
+                    slots integer NOT NULL,
+                    accepting boolean NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    last_seen timestamptz NOT NULL
+                )
+                """,
+            ]),
     ]
 }

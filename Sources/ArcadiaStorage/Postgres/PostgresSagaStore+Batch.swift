@@ -38,7 +38,7 @@ extension PostgresSagaStore {
         }
         if commits.contains(where: { $0.wakeWorkers && applied[$0.sagaID] != nil }) {
             // The commits are in; a lost wake-up only delays other workers until their next poll.
-            do { try await notifyWorkers() } catch { logger.warning("could not notify workers", metadata: ["error": "\(error)"]) }
+            do { try await notify([.workAvailable]) } catch { logger.warning("could not notify workers", metadata: ["error": "\(error)"]) }
         }
         return commits.map { .success(applied[$0.sagaID] ?? .fenced) }
     }
@@ -93,7 +93,7 @@ extension PostgresSagaStore {
                     cancel_requested = CASE i.cancel WHEN 'keep' THEN r.cancel_requested ELSE i.cancel::boolean END,
                     fencing_token = r.fencing_token + i.bump,
                     updated_at = i.now
-                FROM i WHERE r.id = i.id AND r.fencing_token = i.token
+                FROM i WHERE r.id = i.id AND r.fencing_token = i.token AND (r.lease_owner IS NOT NULL OR i.bump = 1)
                 RETURNING r.id, r.cancel_requested, i.now
             ),
             su AS (
@@ -102,8 +102,8 @@ extension PostgresSagaStore {
                     \(sql.bind(updates.map { Self.errorBinds($0.1.error).0 }))::text[],
                     \(sql.bind(updates.map { Self.errorBinds($0.1.error).1 ?? "" }))::text[],
                     \(sql.bind(updates.map(\.1.finished)))::boolean[], \(sql.bind(updates.map(\.1.compensated)))::boolean[],
-                    \(sql.bind(updates.map(\.1.resetAttempts)))::boolean[])
-                    AS t(saga_id, idx, status, output, error_mode, error_text, finished, compensated, reset)
+                    \(sql.bind(updates.map(\.1.resetAttempts)))::boolean[], \(sql.bind(updates.map(\.1.resetCompensationAttempts)))::boolean[])
+                    AS t(saga_id, idx, status, output, error_mode, error_text, finished, compensated, reset, reset_compensation)
             ),
             u AS (
                 UPDATE saga_step_results t SET
@@ -112,7 +112,8 @@ extension PostgresSagaStore {
                     error = CASE su.error_mode WHEN 'keep' THEN t.error WHEN 'clear' THEN NULL ELSE su.error_text END,
                     finished_at = CASE WHEN su.finished THEN s.now ELSE t.finished_at END,
                     compensated_at = CASE WHEN su.compensated THEN s.now ELSE t.compensated_at END,
-                    attempts = CASE WHEN su.reset THEN 0 ELSE t.attempts END
+                    attempts = CASE WHEN su.reset THEN 0 ELSE t.attempts END,
+                    compensation_attempts = CASE WHEN su.reset_compensation THEN 0 ELSE t.compensation_attempts END
                 FROM su JOIN s ON s.id = su.saga_id
                 WHERE t.saga_id = su.saga_id AND t.step_idx = su.idx
             ),
@@ -133,7 +134,7 @@ extension PostgresSagaStore {
             ev AS (
                 INSERT INTO saga_events (saga_id, at, kind, step_idx, detail)
                 SELECT e.saga_id, s.now, e.kind, NULLIF(e.step_idx, -1), CASE WHEN e.has_detail THEN e.detail END
-                FROM unnest(\(sql.bind(events.map(\.0)))::uuid[], \(sql.bind(events.map(\.1.kind)))::text[],
+                FROM unnest(\(sql.bind(events.map(\.0)))::uuid[], \(sql.bind(events.map(\.1.kind.rawValue)))::text[],
                     \(sql.bind(events.map { $0.1.stepIndex ?? -1 }))::integer[], \(sql.bind(events.map { $0.1.detail ?? "" }))::text[],
                     \(sql.bind(events.map { $0.1.detail != nil }))::boolean[])
                     WITH ORDINALITY AS e(saga_id, kind, step_idx, detail, has_detail, ord)

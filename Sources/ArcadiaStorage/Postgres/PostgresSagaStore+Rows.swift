@@ -7,7 +7,7 @@ extension PostgresSagaStore {
     static let sagaColumns = """
         id, kind, template, step_names, inputs::text AS inputs, context::text AS context, status, current_step,
         cancel_requested, error, deployment_id, tenant_id, triggered_by, idempotency_key, lock_keys, hold_on_failure,
-        run_at, wait_kind, lease_owner, fencing_token, created_at, updated_at, finished_at
+        run_at, wait_kind, lease_owner, fencing_token, created_at, updated_at, finished_at, lock_blocked
         """
 
     static let stepColumns = """
@@ -32,7 +32,8 @@ extension PostgresSagaStore {
             waitKind: try r["wait_kind"].decode(String?.self).flatMap(WaitKind.init(rawValue:)),
             leaseOwner: try r["lease_owner"].decode(String?.self), fencingToken: try r["fencing_token"].decode(Int64.self),
             holdOnFailure: try r["hold_on_failure"].decode(Bool.self), createdAt: try r["created_at"].decode(Date.self),
-            updatedAt: try r["updated_at"].decode(Date.self), finishedAt: try r["finished_at"].decode(Date?.self))
+            updatedAt: try r["updated_at"].decode(Date.self), finishedAt: try r["finished_at"].decode(Date?.self),
+            lockBlocked: try r["lock_blocked"].decode(Bool.self))
     }
 
     static func decodeStep(_ row: PostgresRow) throws -> StepRecord {

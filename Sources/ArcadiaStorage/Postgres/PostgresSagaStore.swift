@@ -11,33 +11,29 @@ import SagaEngine
 ///
 /// The client must be running (`client.run()`, or as a service in a `ServiceGroup`) while the
 /// store is used.
-public final class PostgresSagaStore: SagaStore {
+package final class PostgresSagaStore: SagaStore {
     /// Store settings.
-    public struct Configuration: Sendable {
-        public var host: String
-        public var port: Int
-        public var username: String
-        public var password: String?
-        public var database: String
+    package struct Configuration: Sendable {
+        package var host: String
+        package var port: Int
+        package var username: String
+        package var password: String?
+        package var database: String
         /// Schema for all tables (created by ``migrate()``); default `public`.
-        public var schema: String?
-        public var tls: TLSMode
+        package var schema: String?
+        package var tls: TLSMode
         /// Pool size; workers need one connection per concurrent saga plus one for notifications.
-        public var maximumConnections: Int
+        package var maximumConnections: Int
         /// How many batched commit statements may be in flight at once; 0 writes every commit alone.
         /// Commits that arrive while all are busy wait and go together in the next statement.
-        public var batchConcurrency: Int
+        package var batchConcurrency: Int
         /// The most commits one batched statement carries.
-        public var maximumBatch: Int
+        package var maximumBatch: Int
 
         /// TLS use, as in libpq's `sslmode`.
-        public enum TLSMode: String, Sendable {
-            case disable
-            case prefer
-            case require
-        }
+        package typealias TLSMode = PostgresTLSMode
 
-        public init(
+        package init(
             host: String = "localhost", port: Int = 5432, username: String, password: String? = nil, database: String,
             schema: String? = nil, tls: TLSMode = .prefer, maximumConnections: Int = 20, batchConcurrency: Int = 2,
             maximumBatch: Int = 64
@@ -75,24 +71,25 @@ public final class PostgresSagaStore: SagaStore {
         var channel: String { "arcadia_" + (schema ?? "public") }
     }
 
-    public let client: PostgresClient
+    package let client: PostgresClient
     let configuration: Configuration
     let logger: Logger
     let counter = StatisticsCounter()
     let batcher: CommitBatcher
+    let notifier = NotificationSender()
 
     /// Creates the store and its client; run ``client`` before using it.
-    public init(configuration: Configuration, logger: Logger) {
+    package init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.batcher = CommitBatcher(concurrency: configuration.batchConcurrency, maximumBatch: configuration.maximumBatch)
         self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
     }
 
-    public var statistics: StoreStatistics { counter.snapshot }
+    package var statistics: StoreStatistics { counter.snapshot }
 
     /// Checks that the server answers, with a short timeout and an error that names the host.
-    public func checkConnection() async throws {
+    package func checkConnection() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.execute("SELECT 1") }
             group.addTask {
@@ -174,7 +171,7 @@ public final class PostgresSagaStore: SagaStore {
 extension PostgresSagaStore {
     /// Drops the store's schema and everything in it (used to clean up isolated test schemas).
     /// Refuses to drop `public`.
-    public func dropSchema() async throws {
+    package func dropSchema() async throws {
         guard let schema = configuration.schema, schema != "public" else {
             throw StorageError(.query, "refusing to drop the public schema")
         }

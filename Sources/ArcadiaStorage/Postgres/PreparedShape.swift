@@ -12,11 +12,12 @@ protocol PreparedShape {
     static var shapeName: String { get }
 }
 
-enum CreateShape: PreparedShape { static let shapeName = "arcadia_create_v1" }
-enum ClaimShape: PreparedShape { static let shapeName = "arcadia_claim_v1" }
-enum AdvanceShape: PreparedShape { static let shapeName = "arcadia_advance_v1" }
-enum FinishShape: PreparedShape { static let shapeName = "arcadia_finish_v1" }
-enum BatchShape: PreparedShape { static let shapeName = "arcadia_batch_v1" }
+enum CreateShape: PreparedShape { static let shapeName = "arcadia_create_v2" }
+enum CreateDeliveredShape: PreparedShape { static let shapeName = "arcadia_create_delivered_v1" }
+enum ClaimShape: PreparedShape { static let shapeName = "arcadia_claim_v2" }
+enum AdvanceShape: PreparedShape { static let shapeName = "arcadia_advance_v2" }
+enum FinishShape: PreparedShape { static let shapeName = "arcadia_finish_v2" }
+enum BatchShape: PreparedShape { static let shapeName = "arcadia_batch_v2" }
 
 /// The text and parameter types fixed for each shape.
 private let shapeTexts = Mutex<[String: (sql: String, types: [PostgresDataType])]>([:])

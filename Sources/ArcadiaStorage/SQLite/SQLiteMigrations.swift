@@ -78,6 +78,23 @@ enum SQLiteMigrations {
                 )
                 """,
                 "CREATE INDEX saga_lock_keys_saga ON saga_lock_keys (saga_id)",
-            ])
+            ]),
+        // Sagas queued behind a lock key leave the index claims scan: they cost claims nothing and
+        // are woken by the saga that releases the key.
+        Migration(
+            version: 2, name: "lock-blocked sagas out of the claim index",
+            statements: [
+                "ALTER TABLE saga_runs ADD COLUMN lock_blocked INTEGER NOT NULL DEFAULT 0",
+                """
+                UPDATE saga_runs SET lock_blocked = 1
+                WHERE status IN \(SagaSQL.runnableStatuses) AND lock_keys <> '[]' AND EXISTS (
+                    SELECT 1 FROM saga_lock_keys mine
+                    JOIN saga_lock_keys other ON other.key = mine.key AND other.lock_seq < mine.lock_seq
+                    WHERE mine.saga_id = saga_runs.id)
+                """,
+                "DROP INDEX saga_runs_runnable",
+                "CREATE INDEX saga_runs_due ON saga_runs (run_at, seq) WHERE \(SagaSQL.duePredicate)",
+                "CREATE INDEX saga_runs_lease_owner ON saga_runs (lease_owner) WHERE lease_owner IS NOT NULL",
+            ]),
     ]
 }

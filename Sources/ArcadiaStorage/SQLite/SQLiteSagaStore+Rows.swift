@@ -6,7 +6,7 @@ extension SQLiteSagaStore {
     static let sagaColumns = """
         id, kind, template, step_names, inputs, context, status, current_step, cancel_requested, error,
         deployment_id, tenant_id, triggered_by, idempotency_key, lock_keys, hold_on_failure, run_at, wait_kind,
-        lease_owner, fencing_token, created_at, updated_at, finished_at
+        lease_owner, fencing_token, created_at, updated_at, finished_at, lock_blocked
         """
 
     static let stepColumns = """
@@ -44,7 +44,8 @@ extension SQLiteSagaStore {
             fencingToken: Int64(try number("fencing_token")), holdOnFailure: row.column("hold_on_failure")?.integer == 1,
             createdAt: Date(timeIntervalSince1970: try number("created_at")),
             updatedAt: Date(timeIntervalSince1970: try number("updated_at")),
-            finishedAt: row.column("finished_at")?.double.map(Date.init(timeIntervalSince1970:)))
+            finishedAt: row.column("finished_at")?.double.map(Date.init(timeIntervalSince1970:)),
+            lockBlocked: row.column("lock_blocked")?.integer == 1)
     }
 
     static func decodeStep(_ row: SQLiteDatabase.Row) throws -> StepRecord {

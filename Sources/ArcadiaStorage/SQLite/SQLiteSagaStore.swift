@@ -10,18 +10,18 @@ import SagaEngine
 /// savepoint), and a second process waits its turn for the write lock (busy timeout). Several
 /// processes may share the file (for example `arcadia worker` and `arcadia saga start`);
 /// PostgreSQL is the backend for many workers.
-public final class SQLiteSagaStore: SagaStore {
+package final class SQLiteSagaStore: SagaStore {
     /// Store settings.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Path of the database file (created if missing).
-        public var path: String
+        package var path: String
         /// `PRAGMA synchronous`: `NORMAL` (default; in WAL mode durable across process crashes) or
         /// `FULL` (also across power loss, at one fsync per commit).
-        public var synchronous: String
+        package var synchronous: String
         /// How long to wait for another process's write lock.
-        public var busyTimeout: Duration
+        package var busyTimeout: Duration
 
-        public init(path: String, synchronous: String = "NORMAL", busyTimeout: Duration = .seconds(10)) {
+        package init(path: String, synchronous: String = "NORMAL", busyTimeout: Duration = .seconds(10)) {
             self.path = path
             self.synchronous = synchronous
             self.busyTimeout = busyTimeout
@@ -41,7 +41,7 @@ public final class SQLiteSagaStore: SagaStore {
     }
 
     /// Opens (creating if needed) the database file and sets WAL mode.
-    public static func open(configuration: Configuration, logger: Logger) async throws -> SQLiteSagaStore {
+    package static func open(configuration: Configuration, logger: Logger) async throws -> SQLiteSagaStore {
         let directory = (configuration.path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StorageError(.unreachable, "cannot open SQLite database \(configuration.path): directory \(directory) does not exist")
@@ -70,9 +70,9 @@ public final class SQLiteSagaStore: SagaStore {
     }
 
     /// Closes the connection.
-    public func close() async throws {
+    package func close() async throws {
         await db.close()
     }
 
-    public var statistics: StoreStatistics { counter.snapshot }
+    package var statistics: StoreStatistics { counter.snapshot }
 }

@@ -21,6 +21,8 @@ public struct SagaRecord: Sendable, Hashable, Codable {
     public var triggeredBy: String?
     public var idempotencyKey: String?
     public var lockKeys: [String]
+    /// Whether the saga waits behind a lock key held by an earlier saga (see ``SagaDetail/blockedBy``).
+    public var lockBlocked: Bool
     /// When the saga may next be claimed; while a worker holds it, this is its lease expiry.
     public var runAt: Date
     public var waitKind: WaitKind?
@@ -38,7 +40,7 @@ public struct SagaRecord: Sendable, Hashable, Codable {
         error: String?, deploymentID: String?, tenantID: String?, triggeredBy: String?,
         idempotencyKey: String?, lockKeys: [String], runAt: Date, waitKind: WaitKind?,
         leaseOwner: String?, fencingToken: Int64, holdOnFailure: Bool, createdAt: Date,
-        updatedAt: Date, finishedAt: Date?
+        updatedAt: Date, finishedAt: Date?, lockBlocked: Bool = false
     ) {
         self.id = id
         self.kind = kind
@@ -55,6 +57,7 @@ public struct SagaRecord: Sendable, Hashable, Codable {
         self.triggeredBy = triggeredBy
         self.idempotencyKey = idempotencyKey
         self.lockKeys = lockKeys
+        self.lockBlocked = lockBlocked
         self.runAt = runAt
         self.waitKind = waitKind
         self.leaseOwner = leaseOwner

@@ -18,4 +18,7 @@ final class RunningSagas: Sendable {
     func markLost(_ sagaID: UUID) { handles.withLock { $0[sagaID] }?.markLost() }
 
     var count: Int { handles.withLock { $0.count } }
+
+    /// The ids of the sagas held right now.
+    var ids: Set<UUID> { handles.withLock { Set($0.keys) } }
 }

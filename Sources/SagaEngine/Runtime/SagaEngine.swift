@@ -1,13 +1,16 @@
 import Foundation
 import Logging
+import Metrics
+import Synchronization
 
 /// The saga engine: starts sagas, carries out operator actions, and makes workers.
 ///
 /// ```swift
-/// let engine = SagaEngine(store: store, registry: .builtIn, logger: logger)
-/// let started = try await engine.start("test-echo", inputs: ["steps": 3])
-/// let worker = engine.makeWorker(configuration: .init(concurrency: 8))
-/// try await worker.run()   // or add it to a ServiceGroup
+/// try await StoreFactory.withEngine(url, registry: registry, logger: logger) { engine in
+///     let started = try await engine.start("test-echo", inputs: ["steps": 3])
+///     let worker = engine.makeWorker(configuration: .init(concurrency: 8))
+///     try await worker.run()   // or add it to a ServiceGroup
+/// }
 /// ```
 public final class SagaEngine: Sendable {
     /// Engine-wide settings.
@@ -16,8 +19,12 @@ public final class SagaEngine: Sendable {
         public var leaseDuration: Duration
         /// How often a running step's lease is renewed (and cancel and kill are checked).
         public var heartbeatInterval: Duration
-        /// How often an idle worker looks for work when nothing wakes it.
+        /// How often an idle worker looks for work when nothing wakes it (the fallback that also
+        /// finds the sagas of workers that died).
         public var pollInterval: Duration
+        /// The lease of a saga delivered to a worker in another process, until that worker takes
+        /// it: if it never does, any worker claims the saga after this (a third of the lease).
+        public var deliveryLease: Duration { .seconds(leaseDuration.seconds / 3) }
 
         /// - Parameters:
         ///   - leaseDuration: default 30 s.
@@ -39,7 +46,8 @@ public final class SagaEngine: Sendable {
         public var triggeredBy: String?
         /// When the saga may first run (default: now).
         public var runAt: Date?
-        /// Wake idle workers in other processes (PostgreSQL NOTIFY).
+        /// Wake (or deliver the saga to) a worker in another process (PostgreSQL NOTIFY) when no
+        /// worker slot in this process is idle.
         public var notifyWorkers: Bool
 
         public init(
@@ -56,25 +64,29 @@ public final class SagaEngine: Sendable {
         }
     }
 
-    public let store: any SagaStore
+    package let store: any SagaStore
     public let registry: SagaRegistry
     public let clock: any SagaClock
     public let configuration: Configuration
     public let logger: Logger
-    let wake = WakeSignal()
+    package let metrics: EngineMetrics
     let running = RunningSagas()
     let eventBus = EngineEventBus()
-    let handoff = LocalHandoff()
+    private let dispatchers = Mutex<[Dispatcher]>([])
 
-    public init(
+    /// - Parameters:
+    ///   - metricsFactory: where the engine's metrics go (see ``EngineMetrics``); default the
+    ///     process's bootstrapped `MetricsSystem`.
+    package init(
         store: any SagaStore, registry: SagaRegistry, clock: any SagaClock = SystemClock(),
-        configuration: Configuration = .init(), logger: Logger
+        configuration: Configuration = .init(), logger: Logger, metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.store = store
         self.registry = registry
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        self.metrics = EngineMetrics(factory: metricsFactory ?? MetricsSystem.factory)
     }
 
     /// Sagas held by this process's workers right now.
@@ -90,6 +102,30 @@ public final class SagaEngine: Sendable {
         SagaWorker(engine: self, configuration: configuration)
     }
 
+    // MARK: Workers in this process
+
+    func attach(_ dispatcher: Dispatcher) { dispatchers.withLock { $0.append(dispatcher) } }
+
+    func detach(_ dispatcher: Dispatcher) { dispatchers.withLock { $0.removeAll { $0 === dispatcher } } }
+
+    /// Tells this process's workers that work may be in the store.
+    func signalWork() {
+        for dispatcher in dispatchers.withLock({ $0 }) { dispatcher.signalWork() }
+    }
+
+    private func noteDue(_ date: Date) {
+        for dispatcher in dispatchers.withLock({ $0 }) { dispatcher.noteDue(date) }
+    }
+
+    private var localWorkerIDs: [String] { dispatchers.withLock { $0.map(\.workerID) } }
+
+    private func reserveLocalSlot() -> SlotReservation? {
+        for dispatcher in dispatchers.withLock({ $0 }) {
+            if let reservation = dispatcher.reserveSlot() { return reservation }
+        }
+        return nil
+    }
+
     // MARK: Starting
 
     /// Validates and enqueues a saga.
@@ -98,6 +134,11 @@ public final class SagaEngine: Sendable {
     /// anything is written, with every problem named. With an idempotency key that exists, returns
     /// the existing saga (`created == false`); reusing a key for another template or other inputs
     /// is an ``EngineError/Code/idempotencyConflict``.
+    ///
+    /// A saga that may run now goes straight to a worker: to an idle slot of a worker in this
+    /// process (inserted already claimed: one commit for start and claim), else to a live worker
+    /// with a free slot in another process (PostgreSQL: inserted claimed for it and delivered by
+    /// a notification addressed to it alone), else it waits for the next worker that frees a slot.
     public func start(
         _ template: String, inputs: [String: JSONValue] = [:], options: StartOptions = .init()
     ) async throws -> (saga: SagaRecord, created: Bool) {
@@ -108,40 +149,72 @@ public final class SagaEngine: Sendable {
             deploymentID: options.deploymentID, tenantID: options.tenantID, triggeredBy: options.triggeredBy,
             idempotencyKey: options.idempotencyKey, lockKeys: prepared.lockKeys + options.lockKeys,
             holdOnFailure: prepared.template.failurePolicy == .holdForOperator, runAt: options.runAt ?? now, now: now)
-        // An idle worker slot in this process takes the saga directly: start and claim in one commit.
-        // Sagas with lock keys or a later start go through the ordinary claim.
-        if new.lockKeys.isEmpty, new.runAt <= now, let owner = handoff.ownerForNewSaga {
-            new.claimedBy = owner
-            new.leaseUntil = now.addingTimeInterval(configuration.leaseDuration.seconds)
-        }
-        let result = try await store.createSaga(new)
-        if result.created {
-            if new.claimedBy != nil, result.saga.leaseOwner == new.claimedBy {
-                handoff.push(ClaimedSaga(saga: result.saga, attempts: 1, polls: 0))
-                wake.signal(storeWork: false)
-            } else {
-                wake.signal()
-                if options.notifyWorkers { try await store.notifyWorkers() }
+        // Sagas with lock keys may have to wait behind another saga, and later starts wait for
+        // their time: both go through the ordinary claim.
+        var reservation: SlotReservation?
+        if new.lockKeys.isEmpty, new.runAt <= now {
+            if let local = reserveLocalSlot() {
+                reservation = local
+                new.assignment = .worker(local.workerID, leaseUntil: now.addingTimeInterval(configuration.leaseDuration.seconds))
+            } else if options.notifyWorkers, store.deliversAcrossProcesses {
+                // A shorter first lease: if the worker never takes the delivery (it died), any
+                // worker claims the saga when this runs out. A worker that does take it extends
+                // the lease with its first commit or heartbeat.
+                new.assignment = .idleWorker(
+                    excluding: localWorkerIDs, leaseUntil: now.addingTimeInterval(configuration.deliveryLease.seconds))
             }
-        } else if result.saga.template != template || result.saga.inputs != prepared.inputs {
-            throw EngineError(
-                .idempotencyConflict,
-                "idempotency key '\(options.idempotencyKey ?? "")' already belongs to saga \(result.saga.id) "
-                    + "(template '\(result.saga.template)') with different template or inputs")
         }
-        return result
+        let result: CreateResult
+        do {
+            result = try await store.createSaga(new)
+        } catch {
+            // If the insert committed all the same, the saga is claimable when its lease runs out.
+            reservation?.release()
+            throw error
+        }
+        guard result.created else {
+            reservation?.release()
+            if result.saga.template != template || result.saga.inputs != prepared.inputs {
+                throw EngineError(
+                    .idempotencyConflict,
+                    "idempotency key '\(options.idempotencyKey ?? "")' already belongs to saga \(result.saga.id) "
+                        + "(template '\(result.saga.template)') with different template or inputs")
+            }
+            return (result.saga, false)
+        }
+        metrics.sagaStarted(template: template)
+        if let reservation, let claimed = result.claimed, result.assignedTo == reservation.workerID {
+            reservation.fill(claimed)
+            return (result.saga, true)
+        }
+        reservation?.release()
+        do {
+            if let worker = result.assignedTo, let claimed = result.claimed {
+                try await store.notify([.deliver(workerID: worker, claimed)])
+            } else if !result.saga.lockBlocked {
+                if result.saga.runAt <= now { signalWork() } else { noteDue(result.saga.runAt) }
+                if options.notifyWorkers {
+                    try await store.notify([result.saga.runAt <= now ? .workAvailable : .due(result.saga.runAt)])
+                }
+            }
+        } catch {
+            // The saga is stored: a worker finds it at its next poll (or the assigned worker's lease runs out).
+            logger.warning("could not notify workers of a new saga", metadata: ["saga.id": "\(short(result.saga.id))", "error": "\(error)"])
+        }
+        return (result.saga, true)
     }
 
     // MARK: Reading
 
-    /// A saga with its steps and events.
+    /// A saga with its steps, events and, while it waits behind a lock key, the sagas holding it.
     public func detail(_ id: UUID) async throws -> SagaDetail {
         guard let saga = try await store.saga(id: id) else {
             throw EngineError(.notFound, "no saga with id \(id.uuidString.lowercased())")
         }
         async let steps = store.steps(sagaID: id)
         async let events = store.events(sagaID: id)
-        return SagaDetail(saga: saga, steps: try await steps, events: try await events)
+        let blockers = saga.lockKeys.isEmpty || saga.status.isTerminal ? [] : try await store.lockBlockers(sagaID: id)
+        return SagaDetail(saga: saga, steps: try await steps, events: try await events, blockedBy: blockers)
     }
 
     /// Sagas matching a filter, newest first.
@@ -154,28 +227,30 @@ public final class SagaEngine: Sendable {
         try await waitUntil(id, timeout: timeout) { $0.status.isTerminal }
     }
 
-    /// Waits until `condition` holds for the saga (checked on local events and by polling the store).
+    /// Waits until `condition` holds for the saga: checked at once, on every event of this
+    /// process's workers about it, and otherwise at a growing interval (work in other processes).
     public func waitUntil(
         _ id: UUID, timeout: Duration, _ condition: @Sendable (SagaRecord) -> Bool
     ) async throws -> SagaRecord {
         let events = eventBus.subscribe { $0.sagaID == id }
-        let signal = WakeSignal()
+        let bell = Doorbell()
         let relay = Task {
-            for await event in events where event.sagaID == id { signal.signal() }
+            for await _ in events { bell.ring() }
         }
         defer { relay.cancel() }
-        let deadline = Date().addingTimeInterval(timeout.seconds)
-        var interval = 0.005
+        let deadline = ContinuousClock.now + timeout
+        var interval = Duration.milliseconds(5)
         while true {
             guard let saga = try await store.saga(id: id) else {
                 throw EngineError(.notFound, "no saga with id \(id.uuidString.lowercased())")
             }
             if condition(saga) { return saga }
-            if Date() >= deadline {
+            let left = deadline - ContinuousClock.now
+            if left <= .zero {
                 throw EngineError(.timeout, "saga \(id.uuidString.lowercased()) is still \(saga.status.rawValue) after \(timeout)")
             }
-            await signal.wait(until: min(deadline, Date().addingTimeInterval(interval)), clock: SystemClock())
-            interval = min(interval * 2, 0.25)
+            await bell.wait(until: nil, clock: clock, orAfter: min(interval, left))
+            interval = min(interval * 2, .milliseconds(250))
         }
     }
 
@@ -199,31 +274,19 @@ public final class SagaEngine: Sendable {
                         .invalidTransition,
                         "saga \(short(id)) failed while compensating; use `saga retry` to retry its compensation")
                 }
-                let commit = SagaCommit(
-                    sagaID: id, fencingToken: saga.fencingToken, bumpFencingToken: true, status: .compensating,
-                    currentStep: saga.currentStep, runAt: now, releaseLease: true, cancelRequested: true,
-                    events: [
-                        NewSagaEvent("cancel_requested"),
-                        NewSagaEvent("compensation_started", step: saga.currentStep, detail: "cancelled by operator"),
-                    ],
-                    locks: .reacquire(saga.lockKeys), wakeWorkers: true, now: now)
-                if try await store.commit(commit).applied { return try await wakeAfterOperator(id) }
+                if try await store.commit(.cancelHeld(saga, now: now)).applied { return try await wakeAfterOperator(id) }
             case .pending where saga.fencingToken == 0:
-                let commit = SagaCommit(
-                    sagaID: id, fencingToken: 0, bumpFencingToken: true, status: .rolledBack, currentStep: saga.currentStep,
-                    error: .set("cancelled before it started"), runAt: now, releaseLease: true, finished: true,
-                    cancelRequested: true,
-                    events: [NewSagaEvent("cancel_requested"), NewSagaEvent("saga_rolled_back", detail: "cancelled before it started")],
-                    locks: .release, now: now)
-                if try await store.commit(commit).applied {
+                if try await store.commit(.cancelUntouched(saga, now: now)).applied {
                     eventBus.emit(.sagaFinished(sagaID: id, status: .rolledBack))
+                    metrics.sagaFinished(template: saga.template, status: .rolledBack)
+                    if !saga.lockKeys.isEmpty { signalWork() }
                     return try await store.saga(id: id) ?? saga
                 }
             case .pending, .running, .waiting, .compensating:
                 guard let updated = try await store.requestCancel(sagaID: id, now: now) else { continue }
                 running.deliverCancel(id)
-                wake.signal()
-                try await store.notifyCancel(id)
+                signalWork()
+                try await store.notify([.cancelRequested(id)])
                 return updated
             }
         }
@@ -239,15 +302,12 @@ public final class SagaEngine: Sendable {
             guard ![.completed, .rolledBack, .killed].contains(saga.status) else {
                 throw EngineError(.invalidTransition, "saga \(short(id)) is already \(saga.status.rawValue); nothing to kill")
             }
-            let now = clock.now
-            let commit = SagaCommit(
-                sagaID: id, fencingToken: saga.fencingToken, bumpFencingToken: true, status: .killed,
-                currentStep: saga.currentStep, error: .set(reason), runAt: now, releaseLease: true, finished: true,
-                events: [NewSagaEvent("saga_killed", step: saga.currentStep, detail: reason)], locks: .release, now: now)
-            if try await store.commit(commit).applied {
+            if try await store.commit(.kill(saga, reason: reason, now: clock.now)).applied {
                 running.markLost(id)
-                try await store.notifyCancel(id)
+                if !saga.lockKeys.isEmpty { signalWork() }
+                try await store.notify([.cancelRequested(id)])
                 eventBus.emit(.sagaFinished(sagaID: id, status: .killed))
+                metrics.sagaFinished(template: saga.template, status: .killed)
                 return try await store.saga(id: id) ?? saga
             }
         }
@@ -255,7 +315,8 @@ public final class SagaEngine: Sendable {
     }
 
     /// Retries the compensation of a `failed` saga: steps whose compensation failed are tried
-    /// again, then compensation carries on down to step 0.
+    /// again, each compensation with a fresh retry budget, then compensation carries on down to
+    /// step 0.
     @discardableResult
     public func retry(_ id: UUID) async throws -> SagaRecord {
         let detail = try await self.detail(id)
@@ -269,12 +330,7 @@ public final class SagaEngine: Sendable {
                 "saga \(short(id)) is held after step \(saga.currentStep) failed; use `saga resume` to run that step again or `saga cancel` to compensate"
             )
         }
-        let now = clock.now
-        let commit = SagaCommit(
-            sagaID: id, fencingToken: saga.fencingToken, bumpFencingToken: true, status: .compensating, currentStep: from,
-            runAt: now, releaseLease: true, events: [NewSagaEvent("compensation_retried", step: from)],
-            locks: .reacquire(saga.lockKeys), wakeWorkers: true, now: now)
-        guard try await store.commit(commit).applied else {
+        guard try await store.commit(.retryCompensation(saga, from: from, steps: detail.steps, now: clock.now)).applied else {
             throw EngineError(.invalidTransition, "saga \(short(id)) changed while retrying; try again")
         }
         return try await wakeAfterOperator(id)
@@ -294,14 +350,7 @@ public final class SagaEngine: Sendable {
                     ? "it failed while compensating (use `saga retry`)" : "its template '\(saga.template)' compensates on failure instead of holding"
             throw EngineError(.invalidTransition, "saga \(short(id)) cannot be resumed: \(why)")
         }
-        let now = clock.now
-        let commit = SagaCommit(
-            sagaID: id, fencingToken: saga.fencingToken, bumpFencingToken: true, status: .pending, currentStep: saga.currentStep,
-            error: .clear, runAt: now, releaseLease: true, cancelRequested: false,
-            stepUpdates: [StepUpdate(index: saga.currentStep, status: .running, error: .clear, resetAttempts: true)],
-            events: [NewSagaEvent("saga_resumed", step: saga.currentStep)], locks: .reacquire(saga.lockKeys),
-            wakeWorkers: true, now: now)
-        guard try await store.commit(commit).applied else {
+        guard try await store.commit(.resume(saga, now: clock.now)).applied else {
             throw EngineError(.invalidTransition, "saga \(short(id)) changed while resuming; try again")
         }
         return try await wakeAfterOperator(id)
@@ -314,7 +363,7 @@ public final class SagaEngine: Sendable {
     }
 
     private func wakeAfterOperator(_ id: UUID) async throws -> SagaRecord {
-        wake.signal()
+        signalWork()
         guard let saga = try await store.saga(id: id) else { throw EngineError(.notFound, "saga \(short(id)) vanished") }
         return saga
     }

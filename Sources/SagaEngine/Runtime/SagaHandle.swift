@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// In-memory state of one saga while a worker in this process holds it: the running step (so a
-/// cancel or a lost lease can reach it through task cancellation) and the lease bookkeeping.
+/// cancel, a lost lease or a deadline can reach it through task cancellation) and the lease
+/// bookkeeping.
 final class SagaHandle: Sendable {
     private struct State {
         var cancelRequested = false
@@ -11,7 +12,6 @@ final class SagaHandle: Sendable {
         var cancelStep: (@Sendable () -> Void)?
         /// Whether saga cancel may interrupt the current step (forward steps only).
         var stepCancellable = false
-        var stepDeadline: Date?
         var lastRenewal: Date
         var leaseExpiry: Date
     }
@@ -27,6 +27,8 @@ final class SagaHandle: Sendable {
     }
 
     var cancelRequested: Bool { state.withLock { $0.cancelRequested } }
+    /// The worker may no longer write: the lease was taken over, the saga killed, or the lease ran
+    /// out without renewal.
     var lost: Bool { state.withLock { $0.lost } }
     var timedOut: Bool { state.withLock { $0.timedOut } }
     var lastRenewal: Date { state.withLock { $0.lastRenewal } }
@@ -51,7 +53,8 @@ final class SagaHandle: Sendable {
         cancel?()
     }
 
-    /// The lease is gone (taken over or killed): interrupt whatever runs, write nothing more.
+    /// The lease is gone (taken over, killed, or about to run out unrenewed): interrupt whatever
+    /// runs and write nothing more.
     func markLost() {
         let cancel = state.withLock { state -> (@Sendable () -> Void)? in
             state.lost = true
@@ -60,38 +63,47 @@ final class SagaHandle: Sendable {
         cancel?()
     }
 
-    /// Checks the running step's deadline; interrupts it when passed.
-    func checkDeadline(now: Date) {
-        let cancel = state.withLock { state -> (@Sendable () -> Void)? in
-            guard let deadline = state.stepDeadline, now >= deadline, !state.timedOut else { return nil }
-            state.timedOut = true
-            return state.cancelStep
-        }
-        cancel?()
-    }
-
-    /// Runs `body` as the current step, reachable by ``deliverCancel()`` and ``markLost()``.
+    /// Runs `body` as the current step, reachable by ``deliverCancel()`` and ``markLost()``, and
+    /// interrupted when `deadline` passes on `clock` (then ``timedOut`` is true).
     func runStep<T: Sendable>(
-        cancellableByOperator: Bool, deadline: Date?, _ body: @escaping @Sendable () async throws -> T
+        cancellableByOperator: Bool, deadline: Date?, clock: any SagaClock, _ body: @escaping @Sendable () async throws -> T
     ) async -> Result<T, any Error> {
         let task = Task { try await body() }
         let cancelNow = state.withLock { state -> Bool in
             state.cancelStep = { task.cancel() }
             state.stepCancellable = cancellableByOperator
-            state.stepDeadline = deadline
             state.timedOut = false
             return state.lost || (cancellableByOperator && state.cancelRequested)
         }
         if cancelNow { task.cancel() }
         let result = await withTaskCancellationHandler {
-            await task.result
+            await withTaskGroup(of: Result<T, any Error>?.self) { group in
+                group.addTask { await task.result }
+                if let deadline {
+                    group.addTask {
+                        // The deadline fires when it is due, not at the next heartbeat.
+                        do { try await clock.sleep(until: deadline) } catch { return nil }
+                        self.state.withLock { $0.timedOut = true }
+                        task.cancel()
+                        return nil
+                    }
+                }
+                var outcome: Result<T, any Error>?
+                while let next = await group.next() {
+                    if let next {
+                        outcome = next
+                        break
+                    }
+                }
+                group.cancelAll()
+                return outcome ?? .failure(CancellationError())
+            }
         } onCancel: {
             task.cancel()
         }
         state.withLock { state in
             state.cancelStep = nil
             state.stepCancellable = false
-            state.stepDeadline = nil
         }
         return result
     }

@@ -3,11 +3,13 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Runs sagas: claims runnable ones from the store and executes them, `concurrency` at a time.
+/// Runs sagas: one dispatcher claims runnable sagas from the store for the worker's idle slots,
+/// `concurrency` sagas at a time.
 ///
-/// A `Service`: run it in a `ServiceGroup`. On graceful shutdown it stops claiming, lets each
-/// running step finish and commit, and hands its sagas back so another worker continues them at
-/// once. Many workers, in one process or many, can share a PostgreSQL store.
+/// A `Service`: run it in a `ServiceGroup`. On graceful shutdown (SIGTERM/SIGINT) it stops
+/// claiming, lets each running step finish and commit, and hands back every saga it holds (sagas
+/// claimed or delivered but not started included, with no attempt counted for them), so another
+/// worker continues at once. Many workers, in one process or many, can share a PostgreSQL store.
 public final class SagaWorker: Service {
     /// Worker settings.
     public struct Configuration: Sendable {
@@ -17,17 +19,35 @@ public final class SagaWorker: Service {
         public var workerID: String
         /// Run only this saga (used by `arcadia saga run`), and stop once it is terminal.
         public var onlySaga: UUID?
+        /// Notify other processes of every saga this worker finishes (for observers such as the
+        /// benchmark; these notifications are counted apart from the engine's statements).
+        public var announceFinished: Bool
+        /// How often the worker refreshes its entry in the worker registry (PostgreSQL).
+        public var registryRefresh: Duration
+        /// How often an idle worker samples the queue depth metric (0: never).
+        public var queueDepthSampling: Duration
 
-        public init(concurrency: Int = 8, workerID: String? = nil, onlySaga: UUID? = nil) {
+        public init(
+            concurrency: Int = 8, workerID: String? = nil, onlySaga: UUID? = nil, announceFinished: Bool = false,
+            registryRefresh: Duration = .seconds(5), queueDepthSampling: Duration = .seconds(15)
+        ) {
             self.concurrency = max(1, concurrency)
             self.workerID = workerID ?? SagaWorker.defaultWorkerID()
             self.onlySaga = onlySaga
+            self.announceFinished = announceFinished
+            self.registryRefresh = registryRefresh
+            self.queueDepthSampling = queueDepthSampling
         }
     }
 
     let engine: SagaEngine
     public let configuration: Configuration
     let logger: Logger
+    let dispatcher: Dispatcher
+    private let shutdown = ShutdownFlag()
+    /// Finished-saga notifications waiting to be sent (``Configuration/announceFinished``).
+    private let outbox = Mutex<[StoreNotification]>([])
+    private let outboxBell = Doorbell()
 
     init(engine: SagaEngine, configuration: Configuration) {
         self.engine = engine
@@ -35,6 +55,9 @@ public final class SagaWorker: Service {
         var logger = engine.logger
         logger[metadataKey: "saga.worker"] = .string(configuration.workerID)
         self.logger = logger
+        self.dispatcher = Dispatcher(
+            engine: engine, workerID: configuration.workerID, accepting: configuration.onlySaga == nil,
+            onlySaga: configuration.onlySaga, logger: logger)
     }
 
     /// `hostname:pid:random`.
@@ -46,24 +69,108 @@ public final class SagaWorker: Service {
 
     public func run() async throws {
         logger.info("worker started", metadata: ["concurrency": "\(configuration.concurrency)"])
-        let shutdown = ShutdownFlag()
+        engine.attach(dispatcher)
+        defer { engine.detach(dispatcher) }
         await withGracefulShutdownHandler {
+            await dispatcher.register(slots: configuration.concurrency)
             await withTaskGroup(of: Void.self) { group in
-                if configuration.onlySaga == nil {
+                if dispatcher.accepting {
                     group.addTask { await self.listen() }
+                    group.addTask { await self.refreshRegistration() }
+                    group.addTask { await self.sampleQueueDepth() }
                 }
-                await withTaskGroup(of: Void.self) { slots in
-                    for slot in 0..<configuration.concurrency {
-                        slots.addTask { await self.slotLoop(slot: slot, shutdown: shutdown) }
-                    }
+                if configuration.announceFinished { group.addTask { await self.announceFinished() } }
+                for slot in 0..<configuration.concurrency {
+                    dispatcher.slotStarted()
+                    group.addTask { await self.slotLoop(slot) }
                 }
+                await dispatcher.run()
+                logger.trace("dispatcher stopped")
+                if !Task.isCancelled { await dispatcher.finish() }
+                await flushOutbox()
+                logger.trace("cancelling the worker's tasks")
                 group.cancelAll()
             }
         } onGracefulShutdown: {
-            shutdown.set()
-            self.engine.wake.signal(self.configuration.concurrency)
+            self.shutdown.set()
+            self.dispatcher.stop()
         }
         logger.info("worker stopped")
+    }
+
+    /// Stops the worker as on SIGTERM: running steps finish, every saga it holds is handed back.
+    public func stopGracefully() {
+        shutdown.set()
+        dispatcher.stop()
+    }
+
+    private func slotLoop(_ slot: Int) async {
+        defer {
+            dispatcher.slotStopped()
+            logger.trace("slot stopped", metadata: ["slot": "\(slot)"])
+        }
+        let executor = SagaExecutor(
+            engine: engine, workerID: configuration.workerID, logger: logger, shutdown: shutdown, claimNext: dispatcher.accepting)
+        var finished: [EngineEvent] = []
+        while let first = await dispatcher.nextSaga(slot: slot, onIdle: { self.emitFinished(&finished) }) {
+            engine.metrics.slotBusy()
+            var next: ClaimedSaga? = first
+            while let claimed = next {
+                let outcome = await executor.run(claimed, dispatcher: dispatcher)
+                next = nil
+                switch outcome.stop {
+                case .finished(_, let claim):
+                    if let claim, let since = outcome.lookedAt {
+                        dispatcher.noteClaim(claim, limit: 1, since: since)
+                        next = claim.claimed.first
+                    }
+                case .parked(let until, _, let claim):
+                    if let claim, let since = outcome.lookedAt {
+                        dispatcher.noteClaim(claim, limit: 1, since: since)
+                        next = claim.claimed.first
+                    }
+                    dispatcher.noteDue(until)
+                case .handedBack, .lost, .abandoned:
+                    break
+                }
+                if let event = outcome.finished { finished.append(event) }
+                if configuration.onlySaga != nil {
+                    if case .finished = outcome.stop { dispatcher.stop() } else if case .lost = outcome.stop { dispatcher.signalWork() }
+                }
+            }
+            engine.metrics.slotIdle()
+        }
+        emitFinished(&finished)
+    }
+
+    /// Emits `sagaFinished` events once the slot is idle again.
+    private func emitFinished(_ events: inout [EngineEvent]) {
+        for event in events {
+            engine.eventBus.emit(event)
+            if configuration.announceFinished, case .sagaFinished(let id, let status) = event {
+                outbox.withLock { $0.append(.sagaFinished(id, status)) }
+                outboxBell.ring()
+            }
+        }
+        events.removeAll()
+    }
+
+    /// Sends finished-saga notifications off the slots' path.
+    private func announceFinished() async {
+        while !Task.isCancelled {
+            await outboxBell.wait(until: nil, clock: engine.clock)
+            await flushOutbox()
+        }
+    }
+
+    /// Sends every queued finished-saga notification in one statement.
+    private func flushOutbox() async {
+        let batch = outbox.withLock { outbox in
+            defer { outbox.removeAll() }
+            return outbox
+        }
+        guard !batch.isEmpty else { return }
+        do { try await engine.store.notify(batch) } catch { logger.debug("announcing finished sagas failed", metadata: ["error": "\(error)"]) }
     }
 
     /// Relays notifications from other processes; reconnects with backoff after errors.
@@ -71,15 +178,28 @@ public final class SagaWorker: Service {
         var delay = 0.1
         while !Task.isCancelled {
             do {
-                try await engine.store.listen { notification in
+                try await engine.store.listen(connected: {
+                    // Anything may have happened while not listening. A saga delivered meanwhile
+                    // comes back to the claims when its short delivery lease runs out.
+                    self.dispatcher.signalWork()
+                }) { notification in
                     switch notification {
                     case .workAvailable:
-                        self.engine.wake.signal()
+                        self.dispatcher.signalWork()
+                    case .due(let date):
+                        self.dispatcher.noteDue(date)
+                    case .deliver(let worker, let claimed):
+                        if worker == self.configuration.workerID { self.dispatcher.deliver(claimed) }
+                    case .deliverByID(let worker, let id):
+                        if worker == self.configuration.workerID { self.dispatcher.fetchDelivered(id) }
                     case .cancelRequested(let id):
                         self.engine.running.deliverCancel(id)
-                        self.engine.wake.signal()
+                        self.dispatcher.signalWork()
+                    case .sagaFinished:
+                        break
                     }
                 }
+                logger.trace("listener stopped")
                 return
             } catch {
                 if Task.isCancelled { return }
@@ -90,125 +210,23 @@ public final class SagaWorker: Service {
         }
     }
 
-    private func slotLoop(slot: Int, shutdown: ShutdownFlag) async {
-        let executor = SagaExecutor(engine: engine, workerID: configuration.workerID, logger: logger, shutdown: shutdown)
-        let accepting = configuration.onlySaga == nil
-        var idle = IdleRegistration(handoff: engine.handoff, owner: configuration.workerID, enabled: accepting)
-        defer { idle.busy() }
-        var next: ClaimedSaga?
-        var skipClaim = false
-        var pollDeadline: Date?
-        var errorDelay = 0.05
-        while !shutdown.isSet && !Task.isCancelled {
-            var claimed: ClaimedSaga?
-            var lookedInStore = false
-            if let piggybacked = next {
-                claimed = piggybacked
-                next = nil
-            } else if accepting, let handed = engine.handoff.pop() {
-                claimed = handed
-            } else if !skipClaim {
-                lookedInStore = true
-                do {
-                    let now = engine.clock.now
-                    claimed = try await engine.store.claim(
-                        ClaimRequest(
-                            workerID: configuration.workerID, now: now,
-                            leaseUntil: now.addingTimeInterval(engine.configuration.leaseDuration.seconds),
-                            sagaID: configuration.onlySaga))
-                    errorDelay = 0.05
-                    // More may be waiting: let another idle slot look too.
-                    if claimed != nil, accepting { engine.wake.signal() }
-                } catch {
-                    if Task.isCancelled || error is CancellationError { return }
-                    logger.error("claiming a saga failed", metadata: ["error": "\(String(reflecting: error))"])
-                    try? await engine.clock.sleep(for: .seconds(errorDelay))
-                    errorDelay = min(errorDelay * 2, 5)
-                    continue
-                }
-            }
-            skipClaim = false
-            if let claimed {
-                idle.busy()
-                // Whatever was due when the slot last looked may have changed while it was busy.
-                pollDeadline = nil
-                let outcome = await executor.run(claimed, claimNext: accepting)
-                next = outcome.next
-                if next == nil, outcome.lookedForNext, case .some(let due) = outcome.nextDue {
-                    // The final commit said when the next saga is due: no need to ask.
-                    pollDeadline = pollDeadlineFor(nextDue: due)
-                }
-                if next == nil {
-                    // Idle before anyone hears the saga ended, so a saga started in reaction to it
-                    // can be handed straight to this slot; and no second look for work the final
-                    // commit just looked for.
-                    idle.idle()
-                    skipClaim = outcome.lookedForNext
-                }
-                if let finished = outcome.finished { engine.eventBus.emit(finished) }
-                continue
-            }
-            if let only = configuration.onlySaga {
-                if let saga = try? await engine.store.saga(id: only), saga.status.isTerminal { return }
-            }
-            idle.idle()
-            // The store is asked when the wait timed out (the poll) or a signal said the store may
-            // have work; a wake-up for a local handoff another slot already took asks nothing.
-            let signalled = await idleWait(until: &pollDeadline, refresh: lookedInStore)
-            skipClaim = signalled && !engine.wake.takeStoreWork()
+    /// Keeps this worker's registry entry fresh, so starters know it is alive.
+    private func refreshRegistration() async {
+        guard engine.store.deliversAcrossProcesses else { return }
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.registryRefresh) } catch { return }
+            if dispatcher.isStopping { return }
+            await dispatcher.register(slots: configuration.concurrency)
         }
     }
 
-    /// The next poll: after the poll interval, or earlier when a saga is due earlier. A due saga
-    /// that could not be claimed waits behind a lock key; the saga holding the key wakes workers
-    /// when it ends, so only a future `run_at` shortens the wait.
-    private func pollDeadlineFor(nextDue due: Date?) -> Date {
-        let now = engine.clock.now
-        let deadline = now.addingTimeInterval(engine.configuration.pollInterval.seconds)
-        guard let due, due > now, due < deadline else { return deadline }
-        return due
-    }
-
-    /// Waits for a signal (true) or the next poll (false). The poll deadline is recomputed after
-    /// the slot looked in the store, and kept across wake-ups that did not.
-    private func idleWait(until pollDeadline: inout Date?, refresh: Bool) async -> Bool {
-        let now = engine.clock.now
-        if let due = pollDeadline, due <= now {
-            pollDeadline = nil
-            return false
+    /// Samples the queue depth (due sagas nobody holds) for the metric.
+    private func sampleQueueDepth() async {
+        guard configuration.queueDepthSampling > .zero else { return }
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.queueDepthSampling) } catch { return }
+            if let depth = try? await engine.store.countDue(now: engine.clock.now) { engine.metrics.sampledQueueDepth(depth) }
         }
-        if refresh || pollDeadline == nil {
-            pollDeadline = pollDeadlineFor(nextDue: try? await engine.store.nextRunAt())
-        }
-        let signalled = await engine.wake.wait(until: pollDeadline ?? now, clock: engine.clock)
-        if !signalled { pollDeadline = nil }
-        return signalled
-    }
-}
-
-/// Whether a slot is counted as idle for ``LocalHandoff``.
-private struct IdleRegistration {
-    let handoff: LocalHandoff
-    let owner: String
-    let enabled: Bool
-    private(set) var isIdle = false
-
-    init(handoff: LocalHandoff, owner: String, enabled: Bool) {
-        self.handoff = handoff
-        self.owner = owner
-        self.enabled = enabled
-    }
-
-    mutating func idle() {
-        guard enabled, !isIdle else { return }
-        handoff.slotIdle(owner: owner)
-        isIdle = true
-    }
-
-    mutating func busy() {
-        guard isIdle else { return }
-        handoff.slotBusy()
-        isIdle = false
     }
 }
 

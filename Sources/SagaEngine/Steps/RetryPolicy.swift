@@ -33,8 +33,13 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Whether another attempt is allowed after `attempts` executions failed with `error`.
     public func shouldRetry(afterAttempts attempts: Int, error: any Error) -> Bool {
-        guard attempts < maximumAttempts else { return false }
-        return (error as? any RetryClassifiable)?.isRetryable ?? false
+        shouldRetry(afterAttempts: attempts, retryable: (error as? any RetryClassifiable)?.isRetryable ?? false)
+    }
+
+    /// Whether another attempt is allowed after `attempts` executions failed with an error that is
+    /// (or is not) retryable.
+    public func shouldRetry(afterAttempts attempts: Int, retryable: Bool) -> Bool {
+        attempts < maximumAttempts && retryable
     }
 
     /// The delay before the next attempt, after `attempts` failed executions.

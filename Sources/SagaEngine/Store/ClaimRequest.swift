@@ -1,19 +1,22 @@
 import Foundation
 
-/// Which saga to claim, for whom and until when.
-public struct ClaimRequest: Sendable, Hashable {
-    public var workerID: String
-    public var now: Date
-    public var leaseUntil: Date
+/// A request to claim runnable sagas for a worker.
+package struct ClaimRequest: Sendable, Hashable {
+    package var workerID: String
+    package var now: Date
+    package var leaseUntil: Date
+    /// Claim at most this many sagas (one per idle slot of the worker).
+    package var limit: Int
     /// Claim only this saga (used by `arcadia saga run`).
-    public var sagaID: UUID?
+    package var sagaID: UUID?
     /// Never claim this saga (the one whose final commit carries this claim).
-    public var excluding: UUID?
+    package var excluding: UUID?
 
-    public init(workerID: String, now: Date, leaseUntil: Date, sagaID: UUID? = nil, excluding: UUID? = nil) {
+    package init(workerID: String, now: Date, leaseUntil: Date, limit: Int = 1, sagaID: UUID? = nil, excluding: UUID? = nil) {
         self.workerID = workerID
         self.now = now
         self.leaseUntil = leaseUntil
+        self.limit = max(1, limit)
         self.sagaID = sagaID
         self.excluding = excluding
     }

@@ -1,30 +1,39 @@
 import Foundation
 
 /// A saga to insert.
-public struct NewSaga: Sendable {
-    public var id: UUID
-    public var kind: SagaKind
-    public var template: String
-    public var stepNames: [String]
-    public var inputs: [String: JSONValue]
-    public var deploymentID: String?
-    public var tenantID: String?
-    public var triggeredBy: String?
-    public var idempotencyKey: String?
-    public var lockKeys: [String]
-    public var holdOnFailure: Bool
-    public var runAt: Date
-    public var now: Date
-    /// Insert the saga already claimed by this worker (lease until ``leaseUntil``), with its first
-    /// step's attempt recorded: starting and claiming then cost one commit.
-    public var claimedBy: String?
-    public var leaseUntil: Date?
+package struct NewSaga: Sendable {
+    /// Who holds the saga when it is inserted.
+    package enum Assignment: Sendable, Hashable {
+        /// Nobody: the saga waits for a claim.
+        case none
+        /// This worker (an idle slot in the starting process): inserted claimed, with its first
+        /// step's attempt recorded, so starting and claiming cost one commit.
+        case worker(String, leaseUntil: Date)
+        /// A live worker in another process with a free slot, if the store knows one (PostgreSQL's
+        /// worker registry); the caller then delivers the saga to it. Otherwise, nobody.
+        case idleWorker(excluding: [String], leaseUntil: Date)
+    }
 
-    public init(
+    package var id: UUID
+    package var kind: SagaKind
+    package var template: String
+    package var stepNames: [String]
+    package var inputs: [String: JSONValue]
+    package var deploymentID: String?
+    package var tenantID: String?
+    package var triggeredBy: String?
+    package var idempotencyKey: String?
+    package var lockKeys: [String]
+    package var holdOnFailure: Bool
+    package var runAt: Date
+    package var now: Date
+    package var assignment: Assignment
+
+    package init(
         id: UUID = UUID(), kind: SagaKind, template: String, stepNames: [String], inputs: [String: JSONValue],
         deploymentID: String? = nil, tenantID: String? = nil, triggeredBy: String? = nil,
         idempotencyKey: String? = nil, lockKeys: [String] = [], holdOnFailure: Bool = false,
-        runAt: Date, now: Date
+        runAt: Date, now: Date, assignment: Assignment = .none
     ) {
         self.id = id
         self.kind = kind
@@ -39,5 +48,6 @@ public struct NewSaga: Sendable {
         self.holdOnFailure = holdOnFailure
         self.runAt = runAt
         self.now = now
+        self.assignment = lockKeys.isEmpty ? assignment : .none
     }
 }

@@ -1,25 +1,28 @@
 import Foundation
 
-/// Durable storage for sagas: `saga_runs`, `saga_step_results`, `saga_events` and lock keys.
+/// Durable storage for sagas: `saga_runs`, `saga_step_results`, `saga_events`, lock keys and the
+/// worker registry.
 ///
 /// Each method is one transaction. Every write a worker makes goes through ``commit(_:)``,
 /// which applies only while the caller's fencing token is still the saga's, so a worker whose
 /// lease was taken over can never write. Implementations: `SQLiteSagaStore` (the embedded
 /// default) and `PostgresSagaStore` (many workers), in the `ArcadiaStorage` module; both pass
 /// the same conformance suite.
-public protocol SagaStore: Sendable {
+package protocol SagaStore: Sendable {
     /// Applies any migrations not yet applied. Safe to call from several processes at once.
     func migrate() async throws
 
-    /// Inserts a saga in `pending`, its lock keys and a `created` event, in one transaction.
-    /// With an idempotency key that already exists, inserts nothing and returns the existing saga
-    /// with `created == false`.
-    func createSaga(_ saga: NewSaga) async throws -> (saga: SagaRecord, created: Bool)
+    /// Inserts a saga, its lock keys and a `saga_created` event in one transaction: `pending`, or
+    /// already claimed per its ``NewSaga/assignment``. A saga whose lock key an earlier saga holds
+    /// is marked blocked. With an idempotency key that already exists, inserts nothing and returns
+    /// the existing saga with `created == false`.
+    func createSaga(_ saga: NewSaga) async throws -> CreateResult
 
-    /// Claims one runnable saga (not terminal, `run_at <= now`, no lock key held by an earlier
-    /// saga), giving it a lease (its `run_at` becomes the lease expiry) and a new fencing token,
-    /// and records the attempt of its current step when it is moving forward.
-    func claim(_ request: ClaimRequest) async throws -> ClaimedSaga?
+    /// Claims up to `limit` runnable sagas (not terminal, `run_at <= now`, not blocked by a lock
+    /// key), giving each a lease (its `run_at` becomes the lease expiry) and a new fencing token,
+    /// and recording the attempt of its current step when it is moving forward. Also says when
+    /// the next saga it did not take is due.
+    func claim(_ request: ClaimRequest) async throws -> ClaimResult
 
     /// Applies a state transition if the fencing token still matches; see ``SagaCommit``.
     func commit(_ commit: SagaCommit) async throws -> CommitResult
@@ -36,45 +39,73 @@ public protocol SagaStore: Sendable {
     func sagas(ids: [UUID]) async throws -> [SagaRecord]
     func steps(sagaID: UUID) async throws -> [StepRecord]
     func events(sagaID: UUID) async throws -> [SagaEvent]
+    /// The earlier sagas holding a lock key this saga waits for.
+    func lockBlockers(sagaID: UUID) async throws -> [LockBlocker]
     /// Sagas matching the filter, newest first.
     func list(_ filter: SagaFilter) async throws -> [SagaRecord]
     /// Counts of sagas by status.
     func countByStatus() async throws -> [SagaStatus: Int]
+    /// Runnable sagas due at `now` that no worker holds and no lock key blocks: the queue depth.
+    func countDue(now: Date) async throws -> Int
 
-    /// The earliest `run_at` of any non-terminal saga: when a worker should next look for work.
-    func nextRunAt() async throws -> Date?
+    /// Announces a worker in this process with `slots` slots (PostgreSQL's worker registry, which
+    /// starters consult to deliver a new saga to a worker with a free slot), or refreshes it.
+    /// `accepting: false` takes it out of the choice (it is shutting down).
+    func registerWorker(id: String, slots: Int, accepting: Bool) async throws
+    /// Removes a worker from the registry.
+    func deregisterWorker(id: String) async throws
+    /// Sagas leased to this worker, apart from `excluding` (those it runs): sagas delivered to it
+    /// whose notification it never saw, or whose start it could not confirm.
+    func sagasAssigned(to workerID: String, excluding: Set<UUID>) async throws -> [ClaimedSaga]
 
-    /// Tells idle workers in other processes that work may be available (PostgreSQL NOTIFY);
+    /// Sends notifications to the processes sharing the store (PostgreSQL NOTIFY, coalesced);
     /// a no-op where there are none.
-    func notifyWorkers() async throws
+    func notify(_ notifications: [StoreNotification]) async throws
 
-    /// Tells workers in other processes that a saga was cancelled or killed, so a running step is
-    /// interrupted at once rather than at its next heartbeat; a no-op where there are none.
-    func notifyCancel(_ sagaID: UUID) async throws
+    /// Streams notifications from other processes, where the backend supports it. Calls
+    /// `connected` each time listening (re)starts, since anything may have happened before.
+    /// Returns when the task is cancelled.
+    func listen(connected: @escaping @Sendable () -> Void, _ handler: @escaping @Sendable (StoreNotification) -> Void) async throws
 
-    /// Streams wake-ups (work available) and cancel requests from other processes, where the
-    /// backend supports it. Returns when the task is cancelled.
-    func listen(_ handler: @escaping @Sendable (StoreNotification) -> Void) async throws
+    /// Whether starts can be delivered to workers in other processes (``NewSaga/Assignment/idleWorker(excluding:leaseUntil:)``).
+    var deliversAcrossProcesses: Bool { get }
 
     /// Writes and statements issued so far (for `arcadia bench`).
     var statistics: StoreStatistics { get }
 }
 
-/// A notification from another process.
-public enum StoreNotification: Sendable, Hashable {
-    case workAvailable
-    case cancelRequested(UUID)
-}
-
 /// Counters kept by a store.
-public struct StoreStatistics: Sendable, Hashable {
+package struct StoreStatistics: Sendable, Hashable, Codable {
     /// Committed write transactions.
-    public var commits: Int
-    /// SQL statements sent (each a round trip to the database).
-    public var statements: Int
+    package var commits: Int
+    /// SQL statements sent (each a round trip to the database), notifications included.
+    package var statements: Int
+    /// Claim statements (``SagaStore/claim(_:)``), and those that found nothing.
+    package var claims: Int
+    package var emptyClaims: Int
+    /// Notifications that only announce finished sagas to observers (see ``StoreNotification/sagaFinished(_:_:)``),
+    /// counted apart from ``statements``.
+    package var observationStatements: Int
 
-    public init(commits: Int = 0, statements: Int = 0) {
+    package init(commits: Int = 0, statements: Int = 0, claims: Int = 0, emptyClaims: Int = 0, observationStatements: Int = 0) {
         self.commits = commits
         self.statements = statements
+        self.claims = claims
+        self.emptyClaims = emptyClaims
+        self.observationStatements = observationStatements
+    }
+
+    /// The difference `self - earlier`.
+    package func since(_ earlier: StoreStatistics) -> StoreStatistics {
+        StoreStatistics(
+            commits: commits - earlier.commits, statements: statements - earlier.statements, claims: claims - earlier.claims,
+            emptyClaims: emptyClaims - earlier.emptyClaims, observationStatements: observationStatements - earlier.observationStatements)
+    }
+
+    /// The sum `self + other`.
+    package func adding(_ other: StoreStatistics) -> StoreStatistics {
+        StoreStatistics(
+            commits: commits + other.commits, statements: statements + other.statements, claims: claims + other.claims,
+            emptyClaims: emptyClaims + other.emptyClaims, observationStatements: observationStatements + other.observationStatements)
     }
 }

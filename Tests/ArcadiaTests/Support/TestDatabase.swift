@@ -85,9 +85,11 @@ enum TestDatabase {
         }
     }
 
-    /// Fast engine settings for tests.
+    /// Engine settings for tests: a quick fallback poll, and a lease long enough that a test
+    /// process starved of CPU on a loaded CI machine does not lose its own sagas (tests of lease
+    /// expiry set their own).
     static let fastConfiguration = SagaEngine.Configuration(
-        leaseDuration: .seconds(3), heartbeatInterval: .milliseconds(300), pollInterval: .milliseconds(200))
+        leaseDuration: .seconds(30), heartbeatInterval: .seconds(1), pollInterval: .milliseconds(200))
 
     /// Runs `body` with an engine and an in-process worker on a fresh database.
     static func withEngine<T: Sendable>(
@@ -113,4 +115,11 @@ enum TestDatabase {
 struct TestSetupError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension SagaStore {
+    /// Claims at most one saga.
+    func claimOne(_ request: ClaimRequest) async throws -> ClaimedSaga? {
+        try await claim(request).claimed.first
+    }
 }
