@@ -15,7 +15,7 @@ struct CommitBatcherTests {
         let first = Task { try await batcher.commit(Self.commit(token: 100), write: writer.write) }
         await writer.waitUntilWriting(1)
         let rest = (1...10).map { token in Task { try await batcher.commit(Self.commit(token: Int64(token)), write: writer.write) } }
-        while batcher.queued < 10 { await Task.yield() }
+        try await withTimeout(.seconds(10)) { await batcher.waitUntilQueued(10) }
         writer.release(1)
         #expect(try await first.value.attempts == 100)
         await writer.waitUntilWriting(2)
@@ -34,9 +34,9 @@ struct CommitBatcherTests {
         let first = Task { try await batcher.commit(Self.commit(token: 1), write: writer.write) }
         await writer.waitUntilWriting(1)
         let leader = Task { try await batcher.commit(Self.commit(token: 2), write: writer.write) }
-        while batcher.queued < 1 { await Task.yield() }
+        try await withTimeout(.seconds(10)) { await batcher.waitUntilQueued(1) }
         let rider = Task { try await batcher.commit(Self.commit(token: 3), write: writer.write) }
-        while batcher.queued < 2 { await Task.yield() }
+        try await withTimeout(.seconds(10)) { await batcher.waitUntilQueued(2) }
         writer.release(1)
         _ = try await first.value
         await writer.waitUntilWriting(2)

@@ -92,17 +92,28 @@ struct EngineConformanceTests {
     @Test("a durable wait parks the saga without holding a worker, then resumes as a poll", arguments: Backend.enabled)
     func durableWait(backend: Backend) async throws {
         try await TestDatabase.withEngine(backend) { engine in
+            // Watch the saga's events from before it starts: the parked state is short-lived.
+            let parked = engine.events {
+                if case .parked = $0 { return true }
+                return false
+            }
             let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": "0.4"])
-            let parked = try await engine.waitUntil(saga.id, timeout: .seconds(10)) { $0.status == .waiting }
-            #expect(parked.leaseOwner == nil)
-            #expect(parked.runAt > parked.updatedAt)
-            #expect(parked.waitKind == .poll)
+            var iterator = parked.makeAsyncIterator()
+            let event = try #require(await iterator.next())
+            guard case .parked(let id, _, let until, let reason) = event else { throw TestSetupError("expected a parked event") }
+            #expect(id == saga.id && reason == .poll)
             let done = try await engine.waitUntilTerminal(saga.id)
             #expect(done.status == .completed)
-            let step = try #require(try await engine.detail(saga.id).steps.first)
+            let detail = try await engine.detail(saga.id)
+            let step = try #require(detail.steps.first)
             #expect(step.attempts == 1)
             #expect(step.polls == 1)
+            #expect(done.finishedAt! >= until)
             #expect(done.finishedAt!.timeIntervalSince(done.createdAt) >= 0.4)
+            // Parked, the saga was released (its next run began with a fresh claim).
+            let kinds = detail.events.map(\.kind)
+            let waiting = try #require(kinds.firstIndex(of: .stepWaiting))
+            #expect(kinds[waiting...].contains(.claimed))
         }
     }
 
@@ -169,9 +180,7 @@ struct EngineConformanceTests {
             let killed = try await engine.kill(saga.id)
             #expect(killed.status == .killed)
             // Wait for the worker to notice: its step is interrupted and its writes are fenced out.
-            try await withTimeout(.seconds(10), "worker releasing the killed saga") {
-                while engine.runningSagaCount > 0 { await Task.yield() }
-            }
+            try await engine.waitUntilReleased(saga.id, timeout: .seconds(10))
             let detail = try await engine.detail(saga.id)
             #expect(detail.saga.status == .killed)
             #expect(detail.steps.map(\.status) == [.completed, .running])
@@ -413,7 +422,7 @@ struct EngineConformanceTests {
     func crashDuringPollCountsAsAttempt(backend: Backend) async throws {
         try await TestDatabase.withStore(backend) { store, _ in
             let engine = SagaEngine(store: store, registry: .testing, logger: TestDatabase.logger)
-            let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": 60])
+            _ = try await engine.start("test-sleep", inputs: ["seconds": 60])
             let t0 = Date()
             let first = try #require(try await store.claimOne(ClaimRequest(workerID: "A", now: t0, leaseUntil: t0.addingTimeInterval(5))))
             #expect((first.attempts, first.polls) == (1, 0))

@@ -6,6 +6,13 @@ import SagaEngine
 import Synchronization
 
 /// The closed-loop engine benchmark behind `arcadia bench engine`.
+///
+/// It keeps `concurrency` sagas in flight, started from this process, until `sagas` completed.
+/// With `workers == 1` the workers run in this process; with more, `workers` `arcadia worker`
+/// processes share the slots, and the same load first runs in this process as the reference
+/// (same run, same database). The figures count the engine's own statements only: in every
+/// process, over the measured window. Completions are observed through notifications the workers
+/// send (counted apart, as observation), never by polling.
 struct EngineBench {
     let url: DatabaseURL
     let urlText: String
@@ -21,56 +28,94 @@ struct EngineBench {
         let configuration = SagaEngine.Configuration(leaseDuration: .seconds(30), pollInterval: .seconds(1))
         return try await StoreFactory.withStore(url, maximumConnections: connections, logger: logger) { store in
             let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
-            if workers == 1 {
-                return try await withThrowingTaskGroup(of: EngineBenchResult?.self) { group in
-                    let completions = Completions()
-                    let events = engine.events {
-                        if case .sagaFinished = $0 { return true }
-                        return false
-                    }
-                    group.addTask {
-                        for await event in events {
-                            if case .sagaFinished(let id, _) = event { completions.finish(id) }
-                        }
-                        return nil
-                    }
-                    group.addTask {
-                        try await engine.makeWorker(configuration: .init(concurrency: concurrency)).run()
-                        return nil
-                    }
-                    defer { group.cancelAll() }
-                    try await parkSleepers(engine)
-                    return try await measure(engine, completions: completions, children: [])
+            try await parkSleepers(engine)
+            var reference: Phase?
+            if workers > 1 {
+                guard case .postgres = url else {
+                    throw ValidationError("--workers above 1 needs PostgreSQL (the workers are told of new sagas by notifications)")
                 }
+                reference = try await inProcess(engine)
             }
-            let perWorker = (concurrency + workers - 1) / workers
-            let children = try (0..<workers).map { _ in try WorkerProcess(url: urlText, concurrency: perWorker) }
+            let phase = workers > 1 ? try await inWorkerProcesses(engine) : try await inProcess(engine)
+            return try await result(engine, phase, reference: reference)
+        }
+    }
+
+    /// What one measured run produced.
+    struct Phase {
+        var ids: [UUID]
+        var wall: Double
+        var statistics: StoreStatistics
+    }
+
+    /// Workers in this process; completions come from its own event bus.
+    private func inProcess(_ engine: SagaEngine) async throws -> Phase {
+        try await withThrowingTaskGroup(of: Phase?.self) { group in
             let completions = Completions()
-            return try await withThrowingTaskGroup(of: EngineBenchResult?.self) { group in
-                group.addTask {
-                    try await completions.poll(store)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                try await parkSleepers(engine)
-                let result = try await measure(engine, completions: completions, children: children)
-                return result
+            let events = engine.events {
+                if case .sagaFinished = $0 { return true }
+                return false
             }
+            group.addTask {
+                for await event in events {
+                    if case .sagaFinished(let id, _) = event { completions.finish(id) }
+                }
+                return nil
+            }
+            let worker = engine.makeWorker(configuration: .init(concurrency: concurrency))
+            group.addTask {
+                try await worker.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            let phase = try await measure(engine, completions: completions, notifyWorkers: false, children: [])
+            worker.stopGracefully()
+            return phase
+        }
+    }
+
+    /// `workers` worker processes; completions come from their finished-saga notifications.
+    private func inWorkerProcesses(_ engine: SagaEngine) async throws -> Phase {
+        let perWorker = (concurrency + workers - 1) / workers
+        let children = try (0..<workers).map { _ in try WorkerProcess(url: urlText, concurrency: perWorker) }
+        let completions = Completions()
+        return try await withThrowingTaskGroup(of: Phase?.self) { group in
+            let listening = Completions()
+            let ready = UUID()
+            group.addTask {
+                try await engine.store.listen(connected: { listening.finish(ready) }) { notification in
+                    if case .sagaFinished(let id, _) = notification { completions.finish(id) }
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await listening.wait(for: ready)
+            for child in children { try await child.waitUntilStarted() }
+            return try await measure(engine, completions: completions, notifyWorkers: true, children: children)
         }
     }
 
     /// Starts the parked sagas and waits until every one is in its durable wait.
     private func parkSleepers(_ engine: SagaEngine) async throws {
         guard parked > 0 else { return }
-        var ids: [UUID] = []
-        for _ in 0..<parked {
-            ids.append(try await engine.start("test-sleep", inputs: ["seconds": 3600], options: .init(notifyWorkers: workers > 1)).saga.id)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let worker = engine.makeWorker(configuration: .init(concurrency: 32))
+            group.addTask { try await worker.run() }
+            var ids: [UUID] = []
+            for _ in 0..<parked {
+                ids.append(try await engine.start("test-sleep", inputs: ["seconds": 3600], options: .init(notifyWorkers: false)).saga.id)
+            }
+            for id in ids { _ = try await engine.waitUntil(id, timeout: .seconds(600)) { $0.status == .waiting } }
+            worker.stopGracefully()
+            try await group.waitForAll()
         }
-        for id in ids { _ = try await engine.waitUntil(id, timeout: .seconds(600)) { $0.status == .waiting } }
     }
 
-    private func measure(_ engine: SagaEngine, completions: Completions, children: [WorkerProcess]) async throws -> EngineBenchResult {
-        let before = engine.store.statistics
+    private func measure(_ engine: SagaEngine, completions: Completions, notifyWorkers: Bool, children: [WorkerProcess]) async throws
+        -> Phase
+    {
+        var before = engine.store.statistics
+        for child in children { before = before.adding(try await child.statistics()) }
         let submitted = Submitted()
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -78,7 +123,7 @@ struct EngineBench {
                 group.addTask {
                     while submitted.takeTicket() <= sagas {
                         let id = try await engine.start(
-                            "test-echo", inputs: ["steps": .int(steps)], options: .init(notifyWorkers: workers > 1)
+                            "test-echo", inputs: ["steps": .int(steps)], options: .init(notifyWorkers: notifyWorkers)
                         ).saga.id
                         submitted.record(id)
                         try await completions.wait(for: id)
@@ -88,23 +133,29 @@ struct EngineBench {
             try await group.waitForAll()
         }
         let wall = (ContinuousClock.now - started).seconds
-        var statistics = engine.store.statistics
-        statistics.commits -= before.commits
-        statistics.statements -= before.statements
-        for child in children {
-            let counts = try await child.stop()
-            statistics.commits += counts.commits
-            statistics.statements += counts.statements
-        }
-        let records = try await engine.store.sagas(ids: submitted.ids)
+        var after = engine.store.statistics
+        for child in children { after = after.adding(try await child.stop()) }
+        return Phase(ids: submitted.ids, wall: wall, statistics: after.since(before))
+    }
+
+    private func result(_ engine: SagaEngine, _ phase: Phase, reference: Phase?) async throws -> EngineBenchResult {
+        let records = try await engine.store.sagas(ids: phase.ids)
         let latencies = records.compactMap { record in record.finishedAt.map { $0.timeIntervalSince(record.createdAt) * 1000 } }.sorted()
         let totalSteps = Double(sagas * steps)
-        return EngineBenchResult(
+        let statistics = phase.statistics
+        var result = EngineBenchResult(
             backend: url.backendName, sagas: sagas, steps: steps, concurrency: concurrency, workers: workers, parked: parked,
-            completed: records.filter { $0.status == .completed }.count, wallS: wall, sagasPerS: Double(sagas) / wall,
-            stepsPerS: totalSteps / wall, p50Ms: percentile(latencies, 0.50), p99Ms: percentile(latencies, 0.99),
+            completed: records.filter { $0.status == .completed }.count, wallS: phase.wall, sagasPerS: Double(sagas) / phase.wall,
+            stepsPerS: totalSteps / phase.wall, p50Ms: percentile(latencies, 0.50), p99Ms: percentile(latencies, 0.99),
             commitsPerStep: Double(statistics.commits) / totalSteps, statementsPerStep: Double(statistics.statements) / totalSteps,
+            claimsPerSaga: Double(statistics.claims) / Double(sagas), emptyClaimsPerSaga: Double(statistics.emptyClaims) / Double(sagas),
+            observationStatementsPerStep: Double(statistics.observationStatements) / totalSteps,
             peakRssMb: ProcessMemory.peakResidentMegabytes)
+        if let reference {
+            result.oneProcessStepsPerS = totalSteps / reference.wall
+            result.vsOneProcess = result.stepsPerS / (totalSteps / reference.wall)
+        }
+        return result
     }
 
     private func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -159,68 +210,5 @@ final class Completions: Sendable {
             }
             if done { continuation.resume() }
         }
-    }
-
-    /// For workers in other processes: polls the store for the sagas being waited on.
-    func poll(_ store: any SagaStore) async throws {
-        while !Task.isCancelled {
-            let ids = state.withLock { Array($0.waiting.keys) }
-            if !ids.isEmpty {
-                for saga in try await store.sagas(ids: ids) where saga.status.isTerminal { finish(saga.id) }
-            }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-    }
-}
-
-/// An `arcadia worker` child process used by the benchmark.
-final class WorkerProcess: Sendable {
-    private let process: Process
-    private let errors: Pipe
-
-    init(url: String, concurrency: Int) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["worker", "--database", url, "--concurrency", "\(concurrency)", "--poll-seconds", "0.5"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["ARCADIA_LOG_LEVEL"] = "info"
-        process.environment = environment
-        errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    /// Stops the worker (SIGTERM) and returns the commits and statements it reported.
-    func stop() async throws -> (commits: Int, statements: Int) {
-        process.terminate()
-        let process = self.process
-        let errors = self.errors
-        let output: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let data = errors.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }
-        }
-        guard let line = output.split(separator: "\n").last(where: { $0.contains("worker statistics") }) else {
-            throw ValidationError("a worker process exited without reporting statistics:\n\(output.suffix(2000))")
-        }
-        func value(_ key: String) -> Int {
-            guard let range = line.range(of: key + "=") else { return 0 }
-            return Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0
-        }
-        return (value("commits"), value("statements"))
-    }
-}
-
-/// This process's peak resident memory.
-enum ProcessMemory {
-    static var peakResidentMegabytes: Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return 0 }
-        let kilobytes = Double(line.split(separator: " ").dropFirst().first { Double($0) != nil } ?? "0") ?? 0
-        return kilobytes / 1024
     }
 }

@@ -13,7 +13,10 @@ struct EngineBenchCommand: AsyncParsableCommand {
         abstract: "Run test-echo sagas and print sagas/s, steps/s, p50/p99 latency and commits per step.",
         discussion: """
             Keeps --concurrency sagas in flight until --sagas have completed. Latency is submit to terminal,
-            from the saga's own timestamps. With --workers P > 1, P `arcadia worker` processes run the sagas.
+            from the saga's own timestamps. With --workers P > 1 (PostgreSQL), P `arcadia worker` processes
+            share the slots, after the same load ran in this process as the reference (one_process_steps_per_s,
+            vs_one_process). Statement counts cover the engine in every process over the measured window;
+            the workers' finished-saga notifications the benchmark observes are counted apart.
             With --pgbench (PostgreSQL), also measures the server's one-row-INSERT ceiling with pgbench
             (16 clients) and prints steps/s as a ratio of it.
             """)
@@ -113,7 +116,12 @@ struct EngineBenchResult: Encodable {
     var p99Ms: Double
     var commitsPerStep: Double
     var statementsPerStep: Double
+    var claimsPerSaga: Double
+    var emptyClaimsPerSaga: Double
+    var observationStatementsPerStep: Double
     var peakRssMb: Double
+    var oneProcessStepsPerS: Double?
+    var vsOneProcess: Double?
     var pgbenchTps: Double?
     var stepsVsPgbench: Double?
 
@@ -128,8 +136,15 @@ struct EngineBenchResult: Encodable {
             String(format: "p99_ms             %.2f", p99Ms),
             String(format: "commits_per_step   %.3f  (floor: 1 + 1/steps for the start)", commitsPerStep),
             String(format: "statements_per_step %.3f", statementsPerStep),
+            String(format: "claims_per_saga    %.3f  (claim statements; empty: %.3f per saga)", claimsPerSaga, emptyClaimsPerSaga),
+            String(
+                format: "observation        %.3f statements per step (finished-saga notifications, not counted above)", observationStatementsPerStep),
             String(format: "peak_rss_mb        %.1f  (this process)", peakRssMb),
         ]
+        if let oneProcessStepsPerS, let vsOneProcess {
+            lines.append(String(format: "one_process_steps_per_s %.1f  (the same load in this process, same run)", oneProcessStepsPerS))
+            lines.append(String(format: "vs_one_process     %.1f%%", vsOneProcess * 100))
+        }
         if let pgbenchTps, let stepsVsPgbench {
             lines.append(String(format: "pgbench_tps        %.1f  (one-row INSERT, 16 clients)", pgbenchTps))
             lines.append(String(format: "steps_vs_pgbench   %.1f%%", stepsVsPgbench * 100))

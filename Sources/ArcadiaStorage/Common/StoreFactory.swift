@@ -12,11 +12,11 @@ public enum StoreFactory {
     /// and `batchConcurrency` (see ``PostgresSagaStore/Configuration``) apply to PostgreSQL only.
     package static func withStore<T: Sendable>(
         _ url: DatabaseURL, migrate: Bool = true, maximumConnections: Int = 20, batchConcurrency: Int = 2, logger: Logger,
-        _ body: @Sendable (any SagaStore) async throws -> T
+        metricsFactory: (any MetricsFactory)? = nil, _ body: @Sendable (any SagaStore) async throws -> T
     ) async throws -> T {
         switch url {
         case .sqlite(let path):
-            let store = try await SQLiteSagaStore.open(configuration: .init(path: path), logger: logger)
+            let store = try await SQLiteSagaStore.open(configuration: .init(path: path), logger: logger, metricsFactory: metricsFactory)
             do {
                 if migrate { try await store.migrate() }
                 let result = try await body(store)
@@ -32,7 +32,7 @@ public enum StoreFactory {
                     host: parts.host, port: parts.port, username: parts.username, password: parts.password,
                     database: parts.database, schema: parts.schema, tls: parts.tls, maximumConnections: maximumConnections,
                     batchConcurrency: batchConcurrency),
-                logger: logger)
+                logger: logger, metricsFactory: metricsFactory)
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     await store.client.run()
@@ -62,7 +62,7 @@ public enum StoreFactory {
         maximumConnections: Int = 20, logger: Logger, metricsFactory: (any MetricsFactory)? = nil,
         _ body: @Sendable (SagaEngine) async throws -> T
     ) async throws -> T {
-        try await withStore(url, maximumConnections: maximumConnections, logger: logger) { store in
+        try await withStore(url, maximumConnections: maximumConnections, logger: logger, metricsFactory: metricsFactory) { store in
             try await body(
                 SagaEngine(
                     store: store, registry: registry, clock: clock, configuration: configuration, logger: logger, metricsFactory: metricsFactory))

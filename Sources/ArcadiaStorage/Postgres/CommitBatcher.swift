@@ -1,3 +1,4 @@
+import Metrics
 import SagaEngine
 import Synchronization
 
@@ -32,15 +33,27 @@ final class CommitBatcher: Sendable {
     private struct State {
         var queue: [Entry] = []
         var inFlight = 0
+        /// Tasks waiting until the queue holds a number of commits (tests).
+        var queueWatchers: [(id: UInt64, count: Int, waiter: CheckedContinuation<Void, Never>)] = []
+        var nextWatcher: UInt64 = 0
+
+        /// Watchers whose count the queue has reached.
+        mutating func reachedWatchers() -> [CheckedContinuation<Void, Never>] {
+            let reached = queueWatchers.filter { $0.count <= queue.count }.map(\.waiter)
+            queueWatchers.removeAll { $0.count <= queue.count }
+            return reached
+        }
     }
 
     private let state = Mutex(State())
     private let concurrency: Int
     private let maximumBatch: Int
+    private let batchSizes: Recorder?
 
-    init(concurrency: Int, maximumBatch: Int) {
+    init(concurrency: Int, maximumBatch: Int, batchSizes: Recorder? = nil) {
         self.concurrency = max(1, concurrency)
         self.maximumBatch = max(1, maximumBatch)
+        self.batchSizes = batchSizes
     }
 
     /// Writes `commit`, alone or in a batch with others; `write` writes a batch if this task leads one.
@@ -55,15 +68,16 @@ final class CommitBatcher: Sendable {
             batch = leading
         } else {
             let turn = await withCheckedContinuation { (waiter: CheckedContinuation<Turn, Never>) in
-                let lead = state.withLock { state -> [Entry]? in
+                let (lead, watchers) = state.withLock { state -> ([Entry]?, [CheckedContinuation<Void, Never>]) in
                     // A slot may have freed between the two locks.
                     guard state.inFlight < concurrency else {
                         state.queue.append(Entry(commit: commit, waiter: waiter))
-                        return nil
+                        return (nil, state.reachedWatchers())
                     }
                     state.inFlight += 1
-                    return [Entry(commit: commit, waiter: nil)] + takeBatch(&state, limit: maximumBatch - 1)
+                    return ([Entry(commit: commit, waiter: nil)] + takeBatch(&state, limit: maximumBatch - 1), [])
                 }
+                for watcher in watchers { watcher.resume() }
                 if let lead { waiter.resume(returning: .lead(lead)) }
             }
             switch turn {
@@ -79,6 +93,7 @@ final class CommitBatcher: Sendable {
         // Other sagas' commits ride on this task: its cancellation must not fail theirs, so the
         // write runs in a task of its own that cancelling this one does not reach.
         let commits = batch.map(\.commit)
+        batchSizes?.record(commits.count)
         var results = await Task { await write(commits) }.value
         while results.count < batch.count { results.append(.failure(StorageError(.query, "a batched commit got no result"))) }
         var own: Result<CommitResult, any Error>?
@@ -101,6 +116,30 @@ final class CommitBatcher: Sendable {
 
     /// Commits waiting for a batch slot (for tests).
     var queued: Int { state.withLock { $0.queue.count } }
+
+    /// Returns once at least `count` commits wait for a batch slot, or the task is cancelled (for tests).
+    func waitUntilQueued(_ count: Int) async {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWatcher += 1
+            return state.nextWatcher
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                let reached = state.withLock { state -> Bool in
+                    guard state.queue.count < count, !Task.isCancelled else { return true }
+                    state.queueWatchers.append((id, count, waiter))
+                    return false
+                }
+                if reached { waiter.resume() }
+            }
+        } onCancel: {
+            let watcher = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.queueWatchers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.queueWatchers.remove(at: index).waiter
+            }
+            watcher?.resume()
+        }
+    }
 
     private func takeBatch(_ state: inout State, limit: Int) -> [Entry] {
         let count = min(limit, state.queue.count)

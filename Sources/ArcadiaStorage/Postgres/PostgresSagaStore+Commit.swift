@@ -56,7 +56,6 @@ extension PostgresSagaStore {
             result = try decodeCommit(rows, commit)
             counter.commit()
         }
-        if let claim = result.claim { counter.claim(claimed: claim.claimed.count) }
         if result.applied, commit.wakeWorkers { try await notify([.workAvailable]) }
         return result
     }

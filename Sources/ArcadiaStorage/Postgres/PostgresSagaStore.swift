@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PostgresNIO
 import SagaEngine
 
@@ -79,10 +80,13 @@ package final class PostgresSagaStore: SagaStore {
     let notifier = NotificationSender()
 
     /// Creates the store and its client; run ``client`` before using it.
-    package init(configuration: Configuration, logger: Logger) {
+    /// - Parameter metricsFactory: where `arcadia_saga_commit_batch_size` goes (default the bootstrapped one).
+    package init(configuration: Configuration, logger: Logger, metricsFactory: (any MetricsFactory)? = nil) {
         self.configuration = configuration
         self.logger = logger
-        self.batcher = CommitBatcher(concurrency: configuration.batchConcurrency, maximumBatch: configuration.maximumBatch)
+        self.batcher = CommitBatcher(
+            concurrency: configuration.batchConcurrency, maximumBatch: configuration.maximumBatch,
+            batchSizes: Recorder(label: "arcadia_saga_commit_batch_size", factory: metricsFactory ?? MetricsSystem.factory))
         self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
     }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Metrics
 import SQLiteNIO
 import Synchronization
 import VaporCSQLite
@@ -21,15 +22,20 @@ final class SQLiteDatabase: @unchecked Sendable {
     private let pending = Mutex<[PendingTransaction]>([])
     let path: String
     let counter: StatisticsCounter
+    /// Transactions per physical commit.
+    private let batchSizes: Recorder?
 
-    private init(handle: OpaquePointer, path: String, counter: StatisticsCounter) {
+    private init(handle: OpaquePointer, path: String, counter: StatisticsCounter, batchSizes: Recorder?) {
         self.handle = handle
         self.path = path
         self.counter = counter
+        self.batchSizes = batchSizes
     }
 
     /// Opens (creating if needed) the file.
-    static func open(path: String, busyTimeoutMilliseconds: Int32, counter: StatisticsCounter) throws -> SQLiteDatabase {
+    static func open(path: String, busyTimeoutMilliseconds: Int32, counter: StatisticsCounter, batchSizes: Recorder? = nil) throws
+        -> SQLiteDatabase
+    {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
@@ -39,7 +45,7 @@ final class SQLiteDatabase: @unchecked Sendable {
             throw StorageError(.unreachable, "cannot open SQLite database \(path): \(message)")
         }
         sqlite_nio_sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
-        return SQLiteDatabase(handle: handle, path: path, counter: counter)
+        return SQLiteDatabase(handle: handle, path: path, counter: counter, batchSizes: batchSizes)
     }
 
     /// Runs `body` on the connection's queue.
@@ -91,6 +97,7 @@ final class SQLiteDatabase: @unchecked Sendable {
             return
         }
         let connection = Connection(database: self)
+        batchSizes?.record(jobs.count)
         var outcomes: [Result<@Sendable () -> Void, any Error>] = []
         do {
             try connection.execute("BEGIN IMMEDIATE")

@@ -207,7 +207,6 @@ extension SQLiteSagaStore {
         } catch is Fenced {
             return .fenced
         }
-        if let claim = result.claim { counter.claim(claimed: claim.claimed.count) }
         return result
     }
 

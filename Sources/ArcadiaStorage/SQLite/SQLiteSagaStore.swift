@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import SQLiteNIO
 import SagaEngine
 
@@ -41,14 +42,19 @@ package final class SQLiteSagaStore: SagaStore {
     }
 
     /// Opens (creating if needed) the database file and sets WAL mode.
-    package static func open(configuration: Configuration, logger: Logger) async throws -> SQLiteSagaStore {
+    /// - Parameter metricsFactory: where `arcadia_saga_commit_batch_size` (transactions per
+    ///   physical commit) goes; default the bootstrapped one.
+    package static func open(configuration: Configuration, logger: Logger, metricsFactory: (any MetricsFactory)? = nil) async throws
+        -> SQLiteSagaStore
+    {
         let directory = (configuration.path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StorageError(.unreachable, "cannot open SQLite database \(configuration.path): directory \(directory) does not exist")
         }
         let counter = StatisticsCounter()
         let db = try SQLiteDatabase.open(
-            path: configuration.path, busyTimeoutMilliseconds: Int32(configuration.busyTimeout.seconds * 1000), counter: counter)
+            path: configuration.path, busyTimeoutMilliseconds: Int32(configuration.busyTimeout.seconds * 1000), counter: counter,
+            batchSizes: Recorder(label: "arcadia_saga_commit_batch_size", factory: metricsFactory ?? MetricsSystem.factory))
         let synchronous = configuration.synchronous == "FULL" ? "FULL" : "NORMAL"
         do {
             let mode = try await db.perform { c in

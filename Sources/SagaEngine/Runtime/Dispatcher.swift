@@ -37,11 +37,21 @@ final class Dispatcher: Sendable {
         /// Look again after this real-time delay (something due was skipped, or the store failed).
         var backoff: Duration?
         var handBacks: [ClaimedSaga] = []
+        /// A claim is in flight with every idle slot reserved for its results.
+        var claiming = false
+        /// Sagas delivered while that claim is in flight: they take the slots it leaves unused, or
+        /// are handed back when it returns (one round trip at most).
+        var awaitingSlot: [ClaimedSaga] = []
         /// Sagas delivered by id, to read.
         var fetches: [UUID] = []
         var stopping = false
         /// Whether the loop has acted on ``stopping`` (withdrawn from the registry).
         var withdrawn = false
+        /// Whether starters may deliver to this worker: it listens for notifications (true once
+        /// listening, false while listening has failed); nil when nothing changed since the
+        /// registry was last told.
+        var deliverable: Bool?
+        var listening = false
     }
 
     let workerID: String
@@ -53,9 +63,13 @@ final class Dispatcher: Sendable {
     private let state = Mutex(State())
     private let doorbell = Doorbell()
 
-    init(engine: SagaEngine, workerID: String, accepting: Bool, onlySaga: UUID?, logger: Logger) {
+    /// The worker's slots.
+    let slots: Int
+
+    init(engine: SagaEngine, workerID: String, slots: Int, accepting: Bool, onlySaga: UUID?, logger: Logger) {
         self.engine = engine
         self.workerID = workerID
+        self.slots = slots
         self.accepting = accepting
         self.onlySaga = onlySaga
         self.logger = logger
@@ -169,10 +183,34 @@ final class Dispatcher: Sendable {
         guard claimed.saga.leaseOwner == workerID, !engine.running.ids.contains(claimed.saga.id) else { return }
         let mailbox = state.withLock { state -> Mailbox? in
             if !state.stopping, accepting, let idle = state.idle.popLast() { return idle.mailbox }
-            state.handBacks.append(claimed)
+            if !state.stopping, accepting, state.claiming {
+                state.awaitingSlot.append(claimed)
+            } else {
+                state.handBacks.append(claimed)
+            }
             return nil
         }
         if let mailbox { mailbox.resume(returning: claimed) } else { doorbell.ring() }
+    }
+
+    // MARK: The worker registry
+
+    /// Listening for notifications started (true) or failed (false): only a worker that hears its
+    /// deliveries may be chosen for them, so the registry is told.
+    func listening(_ listening: Bool) {
+        state.withLock { state in
+            state.listening = listening
+            state.deliverable = listening
+        }
+        doorbell.ring()
+    }
+
+    /// Refreshes this worker's registry entry (when it is in the registry at all).
+    func refreshRegistration() {
+        state.withLock { state in
+            if state.listening, state.deliverable == nil { state.deliverable = true }
+        }
+        doorbell.ring()
     }
 
     // MARK: Stopping
@@ -195,6 +233,7 @@ final class Dispatcher: Sendable {
     private enum Work {
         case claim([(slot: Int, mailbox: Mailbox)], Generations)
         case withdraw
+        case register(accepting: Bool)
         case handBack([ClaimedSaga])
         case fetch([UUID])
         case wait(until: Date?, realDelay: Duration?)
@@ -213,6 +252,8 @@ final class Dispatcher: Sendable {
                 return
             case .withdraw:
                 await withdraw()
+            case .register(let accepting):
+                await register(accepting: accepting)
             case .wait(let until, let realDelay):
                 await doorbell.wait(until: until, clock: engine.clock, orAfter: realDelay)
             case .handBack(let sagas):
@@ -229,7 +270,7 @@ final class Dispatcher: Sendable {
                     result = try await engine.store.claim(request)
                     errorDelay = 0.05
                 } catch {
-                    for idle in mailboxes { release(slot: idle.slot, idle.mailbox) }
+                    settle(unused: mailboxes)
                     if Task.isCancelled || error is CancellationError { return }
                     logger.error("claiming sagas failed", metadata: ["error": "\(String(reflecting: error))"])
                     state.withLock { $0.backoff = .seconds(errorDelay) }
@@ -238,7 +279,7 @@ final class Dispatcher: Sendable {
                 }
                 engine.metrics.claim(source: "dispatcher", claimed: result.claimed.count)
                 for (idle, claimed) in zip(mailboxes, result.claimed) { idle.mailbox.resume(returning: claimed) }
-                for idle in mailboxes.dropFirst(result.claimed.count) { release(slot: idle.slot, idle.mailbox) }
+                settle(unused: Array(mailboxes.dropFirst(result.claimed.count)))
                 noteClaim(result, limit: mailboxes.count, since: since)
                 let skipped = result.claimed.count < mailboxes.count && (result.nextDue.map { $0 <= now } ?? false)
                 state.withLock { state in
@@ -250,6 +291,22 @@ final class Dispatcher: Sendable {
                 if let only = onlySaga, result.claimed.isEmpty, await isTerminal(only) { stop() }
             }
         }
+    }
+
+    /// After a claim: slots it did not fill start sagas delivered meanwhile, and go back to idle;
+    /// deliveries left without a slot are handed back.
+    private func settle(unused: [(slot: Int, mailbox: Mailbox)]) {
+        let (starts, idle) = state.withLock { state -> ([(Mailbox, ClaimedSaga)], [(slot: Int, mailbox: Mailbox)]) in
+            state.claiming = false
+            let count = min(unused.count, state.awaitingSlot.count)
+            let starts = zip(unused.prefix(count).map(\.mailbox), state.awaitingSlot.prefix(count)).map { ($0, $1) }
+            state.handBacks += state.awaitingSlot.dropFirst(count)
+            state.awaitingSlot.removeAll()
+            return (starts, Array(unused.dropFirst(count)))
+        }
+        for (mailbox, claimed) in starts { mailbox.resume(returning: claimed) }
+        for slot in idle { release(slot: slot.slot, slot.mailbox) }
+        doorbell.ring()
     }
 
     /// Decides what to do now, under the lock.
@@ -271,6 +328,10 @@ final class Dispatcher: Sendable {
                 defer { state.fetches.removeAll() }
                 return .fetch(state.fetches)
             }
+            if let deliverable = state.deliverable {
+                state.deliverable = nil
+                if registered { return .register(accepting: deliverable) }
+            }
             guard !state.idle.isEmpty else { return .wait(until: nil, realDelay: nil) }
             if let backoff = state.backoff {
                 state.backoff = nil
@@ -282,6 +343,7 @@ final class Dispatcher: Sendable {
                 let mailboxes = state.idle
                 state.idle.removeAll()
                 state.hint = false
+                state.claiming = true
                 return .claim(mailboxes, state.generations)
             }
             return .wait(until: min(pollAt, state.nextDue ?? pollAt), realDelay: nil)
@@ -291,11 +353,11 @@ final class Dispatcher: Sendable {
     /// Whether this worker is in the store's worker registry (other processes deliver to it).
     private var registered: Bool { accepting && engine.store.deliversAcrossProcesses }
 
-    /// Enters the worker registry, so starters in other processes may deliver sagas to this worker.
-    func register(slots: Int) async {
-        guard registered else { return }
+    /// Enters (or refreshes) the worker registry entry, so starters in other processes deliver
+    /// sagas to this worker while it listens for them.
+    private func register(accepting: Bool) async {
         do {
-            try await engine.store.registerWorker(id: workerID, slots: slots, accepting: !isStopping)
+            try await engine.store.registerWorker(id: workerID, slots: slots, accepting: accepting && !isStopping)
         } catch {
             logger.warning("registering the worker failed; it still claims, but starts are not delivered to it", metadata: ["error": "\(error)"])
         }
@@ -305,7 +367,7 @@ final class Dispatcher: Sendable {
     private func withdraw() async {
         guard registered else { return }
         do {
-            try await engine.store.registerWorker(id: workerID, slots: 0, accepting: false)
+            try await engine.store.registerWorker(id: workerID, slots: slots, accepting: false)
         } catch {
             logger.warning("withdrawing the worker from the registry failed", metadata: ["error": "\(error)"])
         }

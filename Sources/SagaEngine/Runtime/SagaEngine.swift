@@ -23,8 +23,9 @@ public final class SagaEngine: Sendable {
         /// finds the sagas of workers that died).
         public var pollInterval: Duration
         /// The lease of a saga delivered to a worker in another process, until that worker takes
-        /// it: if it never does, any worker claims the saga after this (a third of the lease).
-        public var deliveryLease: Duration { .seconds(leaseDuration.seconds / 3) }
+        /// it: if it never does, any worker claims the saga after this. A third of the lease, at
+        /// least ten seconds (or the whole lease when that is shorter).
+        public var deliveryLease: Duration { .seconds(max(leaseDuration.seconds / 3, min(leaseDuration.seconds, 10))) }
 
         /// - Parameters:
         ///   - leaseDuration: default 30 s.
@@ -91,6 +92,14 @@ public final class SagaEngine: Sendable {
 
     /// Sagas held by this process's workers right now.
     public var runningSagaCount: Int { running.count }
+
+    /// Waits until no worker of this process holds the saga (for example after a kill), or the
+    /// timeout passes.
+    public func waitUntilReleased(_ id: UUID, timeout: Duration = .seconds(60)) async throws {
+        try await withTimeout(timeout, "saga \(short(id)) being let go by this process's workers") {
+            await self.running.waitUntilReleased(id)
+        }
+    }
 
     /// Progress events from this process's workers, optionally only those matching `filter`.
     public func events(_ filter: @escaping @Sendable (EngineEvent) -> Bool = { _ in true }) -> AsyncStream<EngineEvent> {

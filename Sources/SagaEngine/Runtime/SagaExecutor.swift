@@ -31,6 +31,7 @@ struct SagaExecutor: Sendable {
         defer { engine.running.remove(handle) }
         var sagaLogger = self.logger
         sagaLogger[metadataKey: "saga.id"] = .string(saga.id.uuidString.lowercased())
+        sagaLogger[metadataKey: "saga.template"] = .string(saga.template)
         let logger = sagaLogger
         if let previous = claimed.reclaimedFrom {
             engine.metrics.leaseReclaimed()
@@ -71,6 +72,10 @@ struct SagaExecutor: Sendable {
                 outcome.stop = stop
                 return outcome
             case .run(let run):
+                guard await holdsLease(handle, logger: logger) else {
+                    outcome.stop = handle.lost ? .lost : .abandoned
+                    return outcome
+                }
                 let result = await execute(run, machine.saga, handle: handle, logger: logger)
                 if handle.lost { continue }
                 action = machine.stepReturned(result, signals(handle))
@@ -195,6 +200,32 @@ struct SagaExecutor: Sendable {
                 logger.warning("heartbeat failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
                 retryAt = engine.clock.now.addingTimeInterval(max(0.05, interval / 4))
             }
+        }
+    }
+
+    /// Before a step starts: renews a lease that is nearly out (a saga delivered late, or a long
+    /// stall since the last renewal), so a step never starts on a lease another worker may claim.
+    /// False when the lease is gone or cannot be confirmed.
+    private func holdsLease(_ handle: SagaHandle, logger: Logger) async -> Bool {
+        let now = engine.clock.now
+        guard handle.leaseExpiry.timeIntervalSince(now) < 2 * leaseSafetyMargin else { return !handle.lost }
+        let lease = engine.configuration.leaseDuration.seconds
+        do {
+            switch try await engine.store.heartbeat(
+                sagaID: handle.sagaID, fencingToken: handle.fencingToken, leaseUntil: now.addingTimeInterval(lease), now: now)
+            {
+            case .held(let cancelRequested):
+                handle.renewed(at: now, until: now.addingTimeInterval(lease))
+                if cancelRequested { handle.deliverCancel() }
+                return !handle.lost
+            case .lost:
+                logger.warning("the lease ran out before the step could start; another worker may own the saga")
+                handle.markLost()
+                return false
+            }
+        } catch {
+            logger.warning("could not renew a nearly expired lease before a step; leaving the saga to its lease", metadata: ["error": "\(error)"])
+            return false
         }
     }
 

@@ -56,7 +56,7 @@ public final class SagaWorker: Service {
         logger[metadataKey: "saga.worker"] = .string(configuration.workerID)
         self.logger = logger
         self.dispatcher = Dispatcher(
-            engine: engine, workerID: configuration.workerID, accepting: configuration.onlySaga == nil,
+            engine: engine, workerID: configuration.workerID, slots: configuration.concurrency, accepting: configuration.onlySaga == nil,
             onlySaga: configuration.onlySaga, logger: logger)
     }
 
@@ -72,12 +72,11 @@ public final class SagaWorker: Service {
         engine.attach(dispatcher)
         defer { engine.detach(dispatcher) }
         await withGracefulShutdownHandler {
-            await dispatcher.register(slots: configuration.concurrency)
             await withTaskGroup(of: Void.self) { group in
                 if dispatcher.accepting {
                     group.addTask { await self.listen() }
                     group.addTask { await self.refreshRegistration() }
-                    group.addTask { await self.sampleQueueDepth() }
+                    group.addTask { await self.sampleQueueDepthPeriodically() }
                 }
                 if configuration.announceFinished { group.addTask { await self.announceFinished() } }
                 for slot in 0..<configuration.concurrency {
@@ -182,6 +181,7 @@ public final class SagaWorker: Service {
                     // Anything may have happened while not listening. A saga delivered meanwhile
                     // comes back to the claims when its short delivery lease runs out.
                     self.dispatcher.signalWork()
+                    self.dispatcher.listening(true)
                 }) { notification in
                     switch notification {
                     case .workAvailable:
@@ -203,6 +203,7 @@ public final class SagaWorker: Service {
                 return
             } catch {
                 if Task.isCancelled { return }
+                dispatcher.listening(false)
                 logger.warning("listening for notifications failed; polling until it recovers", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(delay))
                 delay = min(delay * 2, 10)
@@ -216,17 +217,22 @@ public final class SagaWorker: Service {
         while !Task.isCancelled {
             do { try await Task.sleep(for: configuration.registryRefresh) } catch { return }
             if dispatcher.isStopping { return }
-            await dispatcher.register(slots: configuration.concurrency)
+            dispatcher.refreshRegistration()
         }
     }
 
-    /// Samples the queue depth (due sagas nobody holds) for the metric.
-    private func sampleQueueDepth() async {
+    /// Samples the queue depth metric on the configured cadence.
+    private func sampleQueueDepthPeriodically() async {
         guard configuration.queueDepthSampling > .zero else { return }
         while !Task.isCancelled {
             do { try await Task.sleep(for: configuration.queueDepthSampling) } catch { return }
-            if let depth = try? await engine.store.countDue(now: engine.clock.now) { engine.metrics.sampledQueueDepth(depth) }
+            await sampleQueueDepth()
         }
+    }
+
+    /// Records the queue depth (due sagas that no worker holds and no lock key blocks) in the metric.
+    package func sampleQueueDepth() async {
+        if let depth = try? await engine.store.countDue(now: engine.clock.now) { engine.metrics.sampledQueueDepth(depth) }
     }
 }
 

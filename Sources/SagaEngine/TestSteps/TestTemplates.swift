@@ -1,6 +1,6 @@
 extension SagaRegistry {
     /// A registry with the built-in test steps and templates (`test-echo`, `test-fail`,
-    /// `test-fail-hold`, `test-sleep`, `test-effect`).
+    /// `test-fail-hold`, `test-sleep`, `test-effect`, `test-wait-file`).
     public static var builtIn: SagaRegistry {
         var registry = SagaRegistry()
         registry.registerTestTemplates()
@@ -13,6 +13,7 @@ extension SagaRegistry {
         register(FailStep())
         register(SleepStep())
         register(RecordEffectStep())
+        register(WaitFileStep())
 
         let steps = InputSpec("steps", .int, default: 5, summary: "number of echo steps (1 to 1000)")
         let message = InputSpec("message", .string, default: "hello", summary: "what each echo step writes")
@@ -63,5 +64,9 @@ extension SagaRegistry {
                     InputSpec("hold_attempts", .int, default: 0, summary: "block the effect step on its first N attempts"),
                     message,
                 ], steps: ["echo", "record_effect", "echo"]))
+        register(
+            SagaTemplate(
+                name: "test-wait-file", kind: .test, summary: "waits until a file exists, then echoes",
+                inputs: [InputSpec("path", .string, summary: "the file to wait for"), message], steps: ["wait_file", "echo"]))
     }
 }

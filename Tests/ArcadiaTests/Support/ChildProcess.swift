@@ -6,7 +6,7 @@ import Synchronization
 final class ChildProcess: Sendable {
     private let process: Process
     private let lines = Mutex<[String]>([])
-    private let signal = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private let signal = Mutex<[OneShot<Void>]>([])
     let stdout = Mutex<Data>(Data())
 
     /// The built `arcadia` binary, next to the test bundle (or `ARCADIA_BINARY`).
@@ -61,7 +61,7 @@ final class ChildProcess: Sendable {
                 defer { waiters.removeAll() }
                 return waiters
             }
-            for waiter in waiters { waiter.resume() }
+            for waiter in waiters { waiter.fulfil(()) }
         }
         outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
@@ -77,36 +77,35 @@ final class ChildProcess: Sendable {
     var pid: Int32 { process.processIdentifier }
     var stderrLines: [String] { lines.withLock { $0 } }
 
-    /// Waits until a line of standard error contains `text`; returns that line.
+    /// Waits until a line of standard error contains `text`; returns that line. Fails after `timeout`.
     @discardableResult
     func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
         try await withTimeout(timeout, "waiting for '\(text)' from arcadia (pid \(pid))") {
-            while true {
+            while !Task.isCancelled {
                 if let line = self.lines.withLock({ $0.first { $0.contains(text) } }) { return line }
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let ready = self.lines.withLock { $0.contains { $0.contains(text) } }
-                    if ready {
-                        continuation.resume()
-                    } else {
-                        self.signal.withLock { $0.append(continuation) }
-                    }
-                }
+                let wait = OneShot<Void>()
+                self.signal.withLock { $0.append(wait) }
+                // A line that arrived between the look above and registering is seen here.
+                if self.lines.withLock({ $0.contains { $0.contains(text) } }) { wait.fulfil(()) }
+                await wait.value(orOnCancel: ())
             }
+            throw CancellationError()
         }
     }
 
     func kill(_ signal: Int32 = SIGKILL) { _ = Foundation.kill(process.processIdentifier, signal) }
 
-    /// Waits for the process to exit and returns its status.
+    /// Waits for the process to exit and returns its status. Fails after `timeout`.
     func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let process = self.process
         return try await withTimeout(timeout, "waiting for arcadia (pid \(pid)) to exit") {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                }
+            let exit = OneShot<Int32?>()
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                exit.fulfil(process.terminationStatus)
             }
+            guard let status = await exit.value(orOnCancel: nil) else { throw CancellationError() }
+            return status
         }
     }
 
@@ -117,28 +116,32 @@ final class ChildProcess: Sendable {
         let (process, outputPipe, errorPipe) = makeProcess(arguments, environment: environment, logLevel: "warning")
         try process.run()
         return try await withTimeout(timeout, "arcadia \(arguments.joined(separator: " "))") {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    let group = DispatchGroup()
-                    let output = Mutex(Data())
-                    let errors = Mutex(Data())
-                    DispatchQueue.global().async(group: group) {
-                        let data = outputPipe.fileHandleForReading.readDataToEndOfFile()
-                        output.withLock { $0 = data }
-                    }
-                    DispatchQueue.global().async(group: group) {
-                        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
-                        errors.withLock { $0 = data }
-                    }
-                    group.wait()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: (
-                            process.terminationStatus, String(decoding: output.withLock { $0 }, as: UTF8.self),
-                            String(decoding: errors.withLock { $0 }, as: UTF8.self)
-                        ))
+            let finished = OneShot<(Int32, String, String)?>()
+            DispatchQueue.global().async {
+                let group = DispatchGroup()
+                let output = Mutex(Data())
+                let errors = Mutex(Data())
+                DispatchQueue.global().async(group: group) {
+                    let data = outputPipe.fileHandleForReading.readDataToEndOfFile()
+                    output.withLock { $0 = data }
                 }
+                DispatchQueue.global().async(group: group) {
+                    let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
+                    errors.withLock { $0 = data }
+                }
+                group.wait()
+                process.waitUntilExit()
+                finished.fulfil(
+                    (
+                        process.terminationStatus, String(decoding: output.withLock { $0 }, as: UTF8.self),
+                        String(decoding: errors.withLock { $0 }, as: UTF8.self)
+                    ))
             }
+            guard let result = await finished.value(orOnCancel: nil) else {
+                process.terminate()
+                throw CancellationError()
+            }
+            return result
         }
     }
 }

@@ -7,6 +7,7 @@ final class Probe: Sendable {
     static let shared = Probe()
 
     private struct Waiter {
+        var id: UUID
         var key: String
         var count: Int
         var continuation: CheckedContinuation<Void, Never>
@@ -37,21 +38,38 @@ final class Probe: Sendable {
 
     func enteredCount(_ key: String) -> Int { state.withLock { $0.entered[key] ?? 0 } }
 
-    /// Waits until `key` was entered `count` times.
+    /// Waits until `key` was entered `count` times; fails after `timeout`.
     func waitEntered(_ key: String, count: Int = 1, timeout: Duration = .seconds(20)) async throws {
+        let id = UUID()
         try await withTimeout(timeout, "waiting for \(key) x\(count)") {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let now = self.state.withLock { state -> Bool in
-                    if (state.entered[key] ?? 0) >= count { return true }
-                    state.waiters.append(Waiter(key: key, count: count, continuation: continuation))
-                    return false
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let now = self.state.withLock { state -> Bool in
+                        if (state.entered[key] ?? 0) >= count || Task.isCancelled { return true }
+                        state.waiters.append(Waiter(id: id, key: key, count: count, continuation: continuation))
+                        return false
+                    }
+                    if now { continuation.resume() }
                 }
-                if now { continuation.resume() }
+            } onCancel: {
+                let waiter = self.state.withLock { state -> Waiter? in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return state.waiters.remove(at: index)
+                }
+                waiter?.continuation.resume()
             }
         }
     }
 
-    func set(_ flag: String) { _ = state.withLock { $0.flags.insert(flag) } }
+    func set(_ flag: String) {
+        _ = state.withLock { $0.flags.insert(flag) }
+        enter("flag:" + flag)
+    }
+
+    /// Waits until `flag` is set; fails after `timeout`.
+    func waitFlag(_ flag: String, timeout: Duration) async throws {
+        try await waitEntered("flag:" + flag, timeout: timeout)
+    }
     func isSet(_ flag: String) -> Bool { state.withLock { $0.flags.contains(flag) } }
 
     func append(_ key: String, _ entry: String) { state.withLock { $0.log[key, default: []].append(entry) } }

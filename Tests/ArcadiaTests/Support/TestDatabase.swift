@@ -1,6 +1,7 @@
 import ArcadiaStorage
 import Foundation
 import Logging
+import Metrics
 import SagaEngine
 import Testing
 
@@ -67,13 +68,14 @@ enum TestDatabase {
 
     /// Runs `body` with a migrated store on a fresh database.
     static func withStore<T: Sendable>(
-        _ backend: Backend, maximumConnections: Int = 40, batchConcurrency: Int = 2,
+        _ backend: Backend, maximumConnections: Int = 40, batchConcurrency: Int = 2, metricsFactory: (any MetricsFactory)? = nil,
         _ body: @Sendable (any SagaStore, String) async throws -> T
     ) async throws -> T {
         let (url, cleanup) = try makeURL(backend)
         do {
             let result = try await StoreFactory.withStore(
-                try DatabaseURL.parse(url), maximumConnections: maximumConnections, batchConcurrency: batchConcurrency, logger: logger
+                try DatabaseURL.parse(url), maximumConnections: maximumConnections, batchConcurrency: batchConcurrency, logger: logger,
+                metricsFactory: metricsFactory
             ) {
                 try await body($0, url)
             }

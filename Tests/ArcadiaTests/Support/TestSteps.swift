@@ -1,13 +1,19 @@
 import Foundation
 import SagaEngine
 
-/// Enters the probe, then blocks until cancelled. Compensation is recorded in the probe log.
+/// Enters the probe, then blocks until cancelled (entering `<probe>:interrupted` then).
+/// Compensation is recorded in the probe log.
 struct BlockingStep: SagaStep {
     let name = "blocking"
     func execute(_ context: StepContext) async throws -> StepOutcome {
         let probe = context.input("probe") ?? ""
         Probe.shared.enter(probe + ":blocking")
-        try await Probe.parkUntilCancelled()
+        do {
+            try await Probe.parkUntilCancelled()
+        } catch {
+            Probe.shared.enter(probe + ":interrupted")
+            throw error
+        }
         return .done
     }
     func compensate(_ context: StepContext) async throws {
@@ -66,6 +72,82 @@ struct BarrierStep: SagaStep {
     }
 }
 
+/// Runs for `hold_ms` of real time and records each execution and how many run at once, per saga.
+struct SlowEffectStep: SagaStep {
+    let name = "slow_effect"
+    func execute(_ context: StepContext) async throws -> StepOutcome {
+        let probe = context.input("probe") ?? ""
+        let key = probe + ":" + context.sagaID.uuidString
+        Probe.shared.append(probe, "run \(context.sagaID)")
+        Probe.shared.activate(key)
+        defer { Probe.shared.deactivate(key) }
+        try await Task.sleep(for: .milliseconds(context.intInput("hold_ms") ?? 100))
+        return .done
+    }
+}
+
+/// Succeeds; its compensation fails (retryably) on its first `fail_compensations` calls.
+struct CountingCompensationStep: SagaStep {
+    let name = "counting_compensation"
+    var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 2, initialBackoff: .milliseconds(10), jitter: 0) }
+    func execute(_ context: StepContext) async throws -> StepOutcome { .done }
+    func compensate(_ context: StepContext) async throws {
+        let probe = context.input("probe") ?? ""
+        Probe.shared.enter(probe + ":compensation")
+        if Probe.shared.enteredCount(probe + ":compensation") <= (context.intInput("fail_compensations") ?? 0) {
+            throw StepFailure.retryable("the resource API is down")
+        }
+        Probe.shared.append(probe, "compensated \(context.stepIndex)")
+    }
+}
+
+/// Blocks until cancelled, with a five-second timeout and no retries.
+struct TimeoutStep: SagaStep {
+    let name = "times_out"
+    var retryPolicy: RetryPolicy { .never }
+    var timeout: Duration? { .seconds(5) }
+    func execute(_ context: StepContext) async throws -> StepOutcome {
+        Probe.shared.enter((context.input("probe") ?? "") + ":times_out")
+        try await Probe.parkUntilCancelled()
+        return .done
+    }
+}
+
+/// Records, for each of its saga's lock keys (`keys`, comma-separated), how many sagas are inside.
+struct MultiKeyProbeStep: SagaStep {
+    let name = "multi_key_probe"
+    func execute(_ context: StepContext) async throws -> StepOutcome {
+        let probe = context.input("probe") ?? ""
+        let keys = (context.input("keys") ?? "").split(separator: ",").map { probe + ":" + $0 }
+        for key in keys { Probe.shared.activate(key) }
+        for _ in 0..<10 { await Task.yield() }
+        for key in keys { Probe.shared.deactivate(key) }
+        return .done
+    }
+}
+
+/// Enters `<probe>:gate`, then waits until the flag `<probe>:open` is set.
+struct GateStep: SagaStep {
+    let name = "gate"
+    func execute(_ context: StepContext) async throws -> StepOutcome {
+        let probe = context.input("probe") ?? ""
+        Probe.shared.enter(probe + ":gate")
+        try await Probe.shared.waitFlag(probe + ":open", timeout: .seconds(60))
+        return .done
+    }
+}
+
+/// A quick step with a single attempt allowed.
+struct SingleAttemptStep: SagaStep {
+    let name = "single_attempt"
+    var retryPolicy: RetryPolicy { .never }
+    var hasCompensation: Bool { false }
+    func execute(_ context: StepContext) async throws -> StepOutcome {
+        try await Task.sleep(for: .milliseconds(20))
+        return .done
+    }
+}
+
 extension SagaRegistry {
     /// The built-in templates plus test-only steps and templates.
     static var testing: SagaRegistry {
@@ -75,7 +157,26 @@ extension SagaRegistry {
         registry.register(FlakyCompensationStep())
         registry.register(OverlapProbeStep())
         registry.register(BarrierStep())
+        registry.register(SlowEffectStep())
+        registry.register(CountingCompensationStep())
+        registry.register(TimeoutStep())
+        registry.register(MultiKeyProbeStep())
+        registry.register(GateStep())
+        registry.register(SingleAttemptStep())
         let probe = InputSpec("probe", .string, default: "")
+        registry.register(
+            SagaTemplate(name: "t-slow-effect", kind: .test, inputs: [probe, InputSpec("hold_ms", .int, default: 100)], steps: ["slow_effect"]))
+        registry.register(
+            SagaTemplate(
+                name: "t-compensation-budget", kind: .test, inputs: [probe, InputSpec("fail_compensations", .int, default: 0)],
+                steps: ["counting_compensation", "flaky"]))
+        registry.register(SagaTemplate(name: "t-timeout", kind: .test, inputs: [probe], steps: ["times_out"]))
+        registry.register(
+            SagaTemplate(
+                name: "t-multi-lock", kind: .test, inputs: [probe, InputSpec("keys", .string)], steps: ["multi_key_probe"],
+                lockKeys: { inputs in (inputs["keys"]?.stringValue ?? "").split(separator: ",").map { "res:" + $0 } }))
+        registry.register(SagaTemplate(name: "t-gate", kind: .test, inputs: [probe], steps: ["echo", "gate", "echo"]))
+        registry.register(SagaTemplate(name: "t-single-attempt", kind: .test, inputs: [probe], steps: ["single_attempt"]))
         registry.register(SagaTemplate(name: "t-blocking", kind: .test, inputs: [probe], steps: ["echo", "blocking", "echo"]))
         registry.register(
             SagaTemplate(name: "t-compensation-fails", kind: .test, inputs: [probe], steps: ["echo", "flaky_compensation", "flaky"]))

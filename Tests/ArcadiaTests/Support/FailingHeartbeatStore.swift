@@ -1,0 +1,51 @@
+import Foundation
+import SagaEngine
+import Synchronization
+
+/// A real store whose heartbeats can be made to fail (a database the worker can no longer reach
+/// for renewals); everything else goes to the real store.
+final class FailingHeartbeatStore: SagaStore {
+    let base: any SagaStore
+    private let failing = Mutex(false)
+
+    init(_ base: any SagaStore) { self.base = base }
+
+    /// From now on every heartbeat throws (or, with false, goes through again).
+    func failHeartbeats(_ fail: Bool) { failing.withLock { $0 = fail } }
+
+    struct Unreachable: Error, CustomStringConvertible {
+        var description: String { "the database did not answer (injected)" }
+    }
+
+    func heartbeat(sagaID: UUID, fencingToken: Int64, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
+        if failing.withLock({ $0 }) { throw Unreachable() }
+        return try await base.heartbeat(sagaID: sagaID, fencingToken: fencingToken, leaseUntil: leaseUntil, now: now)
+    }
+
+    func migrate() async throws { try await base.migrate() }
+    func createSaga(_ saga: NewSaga) async throws -> CreateResult { try await base.createSaga(saga) }
+    func claim(_ request: ClaimRequest) async throws -> ClaimResult { try await base.claim(request) }
+    func commit(_ commit: SagaCommit) async throws -> CommitResult { try await base.commit(commit) }
+    func requestCancel(sagaID: UUID, now: Date) async throws -> SagaRecord? { try await base.requestCancel(sagaID: sagaID, now: now) }
+    func saga(id: UUID) async throws -> SagaRecord? { try await base.saga(id: id) }
+    func sagas(ids: [UUID]) async throws -> [SagaRecord] { try await base.sagas(ids: ids) }
+    func steps(sagaID: UUID) async throws -> [StepRecord] { try await base.steps(sagaID: sagaID) }
+    func events(sagaID: UUID) async throws -> [SagaEvent] { try await base.events(sagaID: sagaID) }
+    func lockBlockers(sagaID: UUID) async throws -> [LockBlocker] { try await base.lockBlockers(sagaID: sagaID) }
+    func list(_ filter: SagaFilter) async throws -> [SagaRecord] { try await base.list(filter) }
+    func countByStatus() async throws -> [SagaStatus: Int] { try await base.countByStatus() }
+    func countDue(now: Date) async throws -> Int { try await base.countDue(now: now) }
+    func registerWorker(id: String, slots: Int, accepting: Bool) async throws {
+        try await base.registerWorker(id: id, slots: slots, accepting: accepting)
+    }
+    func deregisterWorker(id: String) async throws { try await base.deregisterWorker(id: id) }
+    func sagasAssigned(to workerID: String, excluding: Set<UUID>) async throws -> [ClaimedSaga] {
+        try await base.sagasAssigned(to: workerID, excluding: excluding)
+    }
+    func notify(_ notifications: [StoreNotification]) async throws { try await base.notify(notifications) }
+    func listen(connected: @escaping @Sendable () -> Void, _ handler: @escaping @Sendable (StoreNotification) -> Void) async throws {
+        try await base.listen(connected: connected, handler)
+    }
+    var deliversAcrossProcesses: Bool { base.deliversAcrossProcesses }
+    var statistics: StoreStatistics { base.statistics }
+}
