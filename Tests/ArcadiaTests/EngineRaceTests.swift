@@ -160,7 +160,7 @@ struct EngineRaceTests {
         let clock = ManualClock(now: Date())
         let configuration = SagaEngine.Configuration(leaseDuration: .seconds(10), heartbeatInterval: .seconds(2), pollInterval: .seconds(600))
         try await TestDatabase.withStore(backend) { base, _ in
-            let store = FailingHeartbeatStore(base)
+            let store = FaultyStore(base)
             let engine = SagaEngine(store: store, registry: .testing, clock: clock, configuration: configuration, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 1)).run() }
@@ -250,6 +250,30 @@ struct EngineRaceTests {
             for id in [holder] + queued { #expect(try await engine.waitUntilTerminal(id, timeout: .seconds(120)).status == .completed) }
             let finished = try await engine.store.sagas(ids: queued).sorted { $0.finishedAt! < $1.finishedAt! }.map(\.id)
             #expect(finished == queued, "the queue ran out of start order")
+        }
+    }
+
+    @Test("a worker whose claims fail backs off instead of spinning, and recovers", arguments: Backend.enabled)
+    func failingClaimsBackOff(backend: Backend) async throws {
+        try await TestDatabase.withStore(backend) { base, _ in
+            let store = FaultyStore(base)
+            store.failClaims(true)
+            let engine = SagaEngine(store: store, registry: .testing, configuration: TestDatabase.fastConfiguration, logger: TestDatabase.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 2)).run() }
+                defer { group.cancelAll() }
+                let started = ContinuousClock.now
+                // Five failed claims need at least 50 + 100 + 200 + 400 ms of backoff between them,
+                // however often the worker is woken meanwhile.
+                for _ in 0..<20 { engine.signalWork() }
+                try await withTimeout(.seconds(30)) { await store.waitForClaims(5) }
+                #expect(ContinuousClock.now - started >= .milliseconds(750))
+                store.failClaims(false)
+                // Started elsewhere (no slot reserved for it): the worker finds it by claiming.
+                let elsewhere = SagaEngine(store: base, registry: .testing, logger: TestDatabase.logger)
+                let saga = try await elsewhere.start("test-echo", inputs: ["steps": 1], options: .init(notifyWorkers: false)).saga.id
+                #expect(try await engine.waitUntilTerminal(saga, timeout: .seconds(30)).status == .completed)
+            }
         }
     }
 

@@ -50,6 +50,7 @@ extension PostgresSagaStore {
             switch (commit.attempt, commit.claimNext, commit.stepUpdates.count, commit.events.count) {
             case (.some, nil, 1, 2): rows = try await execute(statement, as: AdvanceShape.self)
             case (nil, .some, 1, 2) where commit.status == .completed: rows = try await execute(statement, as: FinishShape.self)
+            case (nil, nil, 1, 2) where commit.status == .completed: rows = try await execute(statement, as: CompleteShape.self)
             default: rows = try await execute(statement.query)
             }
             guard !rows.isEmpty else { return .fenced }

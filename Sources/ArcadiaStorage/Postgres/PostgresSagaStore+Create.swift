@@ -13,12 +13,16 @@ extension PostgresSagaStore {
         let target: String
         let leaseUntil: Date?
         switch saga.assignment {
-        case .none:
-            target = "SELECT NULL::text AS id WHERE false"
-            leaseUntil = nil
-        case .worker(let worker, let until):
-            target = "SELECT \(sql.bind(worker))::text AS id"
-            leaseUntil = until
+        case .none, .worker:
+            // One text for both (prepared once): the worker is a parameter, NULL for none.
+            var worker: String?
+            if case .worker(let id, let until) = saga.assignment {
+                worker = id
+                leaseUntil = until
+            } else {
+                leaseUntil = nil
+            }
+            target = "SELECT w.id FROM (VALUES (\(sql.bind(worker))::text)) AS w(id) WHERE w.id IS NOT NULL"
         case .idleWorker(let excluded, let until):
             // A live worker in another process with a free slot (slots minus sagas it holds), the
             // freest first; the caller delivers the saga to it with a notification.

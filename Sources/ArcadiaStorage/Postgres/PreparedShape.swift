@@ -17,6 +17,7 @@ enum CreateDeliveredShape: PreparedShape { static let shapeName = "arcadia_creat
 enum ClaimShape: PreparedShape { static let shapeName = "arcadia_claim_v2" }
 enum AdvanceShape: PreparedShape { static let shapeName = "arcadia_advance_v2" }
 enum FinishShape: PreparedShape { static let shapeName = "arcadia_finish_v2" }
+enum CompleteShape: PreparedShape { static let shapeName = "arcadia_complete_v1" }
 enum BatchShape: PreparedShape { static let shapeName = "arcadia_batch_v2" }
 
 /// The text and parameter types fixed for each shape.

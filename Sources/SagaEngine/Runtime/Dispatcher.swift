@@ -34,8 +34,9 @@ final class Dispatcher: Sendable {
         var nextDue: Date?
         /// The next fallback look (engine clock).
         var pollAt: Date?
-        /// Look again after this real-time delay (something due was skipped, or the store failed).
-        var backoff: Duration?
+        /// No claim before this instant (something due was skipped, or the store failed); rings
+        /// in between do not cut it short.
+        var backoffUntil: ContinuousClock.Instant?
         var handBacks: [ClaimedSaga] = []
         /// A claim is in flight with every idle slot reserved for its results.
         var claiming = false
@@ -130,10 +131,20 @@ final class Dispatcher: Sendable {
         doorbell.ring()
     }
 
+    /// Whether a claim now might find something: work was signalled, a known due time has come,
+    /// or the fallback poll is due (which also finds sagas whose workers died).
+    func storeMayHaveWork(now: Date) -> Bool {
+        state.withLock { state in
+            state.hint || (state.nextDue.map { $0 <= now } ?? false) || (state.pollAt.map { $0 <= now } ?? true)
+        }
+    }
+
     /// What a claim (the dispatcher's, or one ridden on a final commit) learned, `since` the
     /// generations read when it began.
     func noteClaim(_ result: ClaimResult, limit: Int, since: Generations) {
+        let pollAt = engine.clock.now.addingTimeInterval(engine.configuration.pollInterval.seconds)
         state.withLock { state in
+            state.pollAt = max(state.pollAt ?? pollAt, pollAt)
             if result.claimed.count >= limit {
                 // It took all it asked for: more may be waiting.
                 state.hint = true
@@ -273,7 +284,7 @@ final class Dispatcher: Sendable {
                     settle(unused: mailboxes)
                     if Task.isCancelled || error is CancellationError { return }
                     logger.error("claiming sagas failed", metadata: ["error": "\(String(reflecting: error))"])
-                    state.withLock { $0.backoff = .seconds(errorDelay) }
+                    state.withLock { $0.backoffUntil = .now + .seconds(errorDelay) }
                     errorDelay = min(errorDelay * 2, 5)
                     continue
                 }
@@ -285,7 +296,8 @@ final class Dispatcher: Sendable {
                 state.withLock { state in
                     state.pollAt = now.addingTimeInterval(engine.configuration.pollInterval.seconds)
                     // Something due was not taken (a concurrent claim held its row): look again soon.
-                    state.backoff = skipped ? .seconds(skippedDelay) : nil
+                    state.backoffUntil = skipped ? .now + .seconds(skippedDelay) : nil
+                    if skipped { state.hint = true }
                 }
                 skippedDelay = skipped ? min(skippedDelay * 2, engine.configuration.pollInterval.seconds) : 0.01
                 if let only = onlySaga, result.claimed.isEmpty, await isTerminal(only) { stop() }
@@ -333,10 +345,12 @@ final class Dispatcher: Sendable {
                 if registered { return .register(accepting: deliverable) }
             }
             guard !state.idle.isEmpty else { return .wait(until: nil, realDelay: nil) }
-            if let backoff = state.backoff {
-                state.backoff = nil
+            if let until = state.backoffUntil {
+                let backoff = until - .now
+                guard backoff <= .zero else { return .wait(until: nil, realDelay: backoff) }
+                // The backoff is over: look again.
+                state.backoffUntil = nil
                 state.hint = true
-                return .wait(until: nil, realDelay: backoff)
             }
             let pollAt = state.pollAt ?? now
             if state.hint || pollAt <= now || (state.nextDue.map { $0 <= now } ?? false) {

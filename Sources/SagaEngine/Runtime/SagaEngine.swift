@@ -118,7 +118,7 @@ public final class SagaEngine: Sendable {
     func detach(_ dispatcher: Dispatcher) { dispatchers.withLock { $0.removeAll { $0 === dispatcher } } }
 
     /// Tells this process's workers that work may be in the store.
-    func signalWork() {
+    package func signalWork() {
         for dispatcher in dispatchers.withLock({ $0 }) { dispatcher.signalWork() }
     }
 

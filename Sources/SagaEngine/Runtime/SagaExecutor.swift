@@ -53,7 +53,7 @@ struct SagaExecutor: Sendable {
             workerID: workerID, leaseDuration: engine.configuration.leaseDuration, claimNext: claimNext)
         var machine = SagaStateMachine(claimed, registry: engine.registry, configuration: configuration)
         var outcome = Outcome(stop: .lost, template: claimed.saga.template)
-        var action = machine.start(signals(handle))
+        var action = machine.start(signals(handle, dispatcher))
         while true {
             for event in machine.takeEvents() {
                 if case .sagaFinished = event { outcome.finished = event } else { engine.eventBus.emit(event) }
@@ -78,7 +78,7 @@ struct SagaExecutor: Sendable {
                 }
                 let result = await execute(run, machine.saga, handle: handle, logger: logger)
                 if handle.lost { continue }
-                action = machine.stepReturned(result, signals(handle))
+                action = machine.stepReturned(result, signals(handle, dispatcher))
             case .commit(let commit):
                 if commit.claimNext != nil { outcome.lookedAt = dispatcher?.generations }
                 let result: CommitResult
@@ -107,10 +107,10 @@ struct SagaExecutor: Sendable {
                     logger.warning("fencing token no longer current: another worker or an operator owns the saga; stopping")
                     handle.markLost()
                 }
-                action = machine.committed(result, signals(handle))
+                action = machine.committed(result, signals(handle, dispatcher))
             case .loadLedger:
                 do {
-                    action = machine.ledgerLoaded(try await engine.store.steps(sagaID: claimed.saga.id), signals(handle))
+                    action = machine.ledgerLoaded(try await engine.store.steps(sagaID: claimed.saga.id), signals(handle, dispatcher))
                 } catch {
                     logger.error(
                         "reading the step ledger failed; the saga will be re-claimed when its lease expires", metadata: ["error": "\(error)"])
@@ -121,10 +121,11 @@ struct SagaExecutor: Sendable {
         }
     }
 
-    private func signals(_ handle: SagaHandle) -> SagaStateMachine.Signals {
-        SagaStateMachine.Signals(
-            now: engine.clock.now, leaseExpiry: handle.leaseExpiry, shuttingDown: shutdown.isSet, cancelRequested: handle.cancelRequested,
-            random: Double.random(in: 0..<1))
+    private func signals(_ handle: SagaHandle, _ dispatcher: Dispatcher?) -> SagaStateMachine.Signals {
+        let now = engine.clock.now
+        return SagaStateMachine.Signals(
+            now: now, leaseExpiry: handle.leaseExpiry, shuttingDown: shutdown.isSet, cancelRequested: handle.cancelRequested,
+            random: Double.random(in: 0..<1), storeMayHaveWork: dispatcher?.storeMayHaveWork(now: now) ?? true)
     }
 
     /// Runs one step execution or compensation and says how it ended.

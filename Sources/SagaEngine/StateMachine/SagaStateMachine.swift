@@ -45,13 +45,21 @@ package struct SagaStateMachine: Sendable {
         package var cancelRequested: Bool
         /// A number in `0..<1` for retry jitter.
         package var random: Double
+        /// Whether runnable sagas may be waiting in the store (the worker's dispatcher knows): only
+        /// then does a final or parking commit also claim the next saga (otherwise the claim would
+        /// find nothing, and the commit could not be grouped with others).
+        package var storeMayHaveWork: Bool
 
-        package init(now: Date, leaseExpiry: Date, shuttingDown: Bool = false, cancelRequested: Bool = false, random: Double = 0.5) {
+        package init(
+            now: Date, leaseExpiry: Date, shuttingDown: Bool = false, cancelRequested: Bool = false, random: Double = 0.5,
+            storeMayHaveWork: Bool = true
+        ) {
             self.now = now
             self.leaseExpiry = leaseExpiry
             self.shuttingDown = shuttingDown
             self.cancelRequested = cancelRequested
             self.random = random
+            self.storeMayHaveWork = storeMayHaveWork
         }
     }
 
@@ -471,7 +479,7 @@ package struct SagaStateMachine: Sendable {
     }
 
     private func claimNext(_ signals: Signals) -> ClaimRequest? {
-        guard configuration.claimNext, !signals.shuttingDown else { return nil }
+        guard configuration.claimNext, !signals.shuttingDown, signals.storeMayHaveWork else { return nil }
         return ClaimRequest(
             workerID: configuration.workerID, now: signals.now, leaseUntil: signals.now.addingTimeInterval(configuration.leaseDuration.seconds),
             excluding: saga.id)

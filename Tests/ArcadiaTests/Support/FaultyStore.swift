@@ -2,16 +2,35 @@ import Foundation
 import SagaEngine
 import Synchronization
 
-/// A real store whose heartbeats can be made to fail (a database the worker can no longer reach
-/// for renewals); everything else goes to the real store.
-final class FailingHeartbeatStore: SagaStore {
+/// A real store whose heartbeats or claims can be made to fail (a database the worker can no
+/// longer reach); everything else goes to the real store. Counts the claims it was asked for.
+final class FaultyStore: SagaStore {
     let base: any SagaStore
     private let failing = Mutex(false)
+    private let failingClaims = Mutex(false)
+    private let claimCount = Mutex<(count: Int, waiters: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
 
     init(_ base: any SagaStore) { self.base = base }
 
     /// From now on every heartbeat throws (or, with false, goes through again).
     func failHeartbeats(_ fail: Bool) { failing.withLock { $0 = fail } }
+
+    /// From now on every claim throws (or, with false, goes through again).
+    func failClaims(_ fail: Bool) { failingClaims.withLock { $0 = fail } }
+
+    /// Returns once `count` claims were asked for.
+    func waitForClaims(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let reached = claimCount.withLock { state -> Bool in
+                guard state.count < count else { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if reached { continuation.resume() }
+        }
+    }
+
+    var claimsAskedFor: Int { claimCount.withLock { $0.count } }
 
     struct Unreachable: Error, CustomStringConvertible {
         var description: String { "the database did not answer (injected)" }
@@ -24,7 +43,17 @@ final class FailingHeartbeatStore: SagaStore {
 
     func migrate() async throws { try await base.migrate() }
     func createSaga(_ saga: NewSaga) async throws -> CreateResult { try await base.createSaga(saga) }
-    func claim(_ request: ClaimRequest) async throws -> ClaimResult { try await base.claim(request) }
+    func claim(_ request: ClaimRequest) async throws -> ClaimResult {
+        let ready = claimCount.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.count += 1
+            let ready = state.waiters.filter { $0.0 <= state.count }.map(\.1)
+            state.waiters.removeAll { $0.0 <= state.count }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+        if failingClaims.withLock({ $0 }) { throw Unreachable() }
+        return try await base.claim(request)
+    }
     func commit(_ commit: SagaCommit) async throws -> CommitResult { try await base.commit(commit) }
     func requestCancel(sagaID: UUID, now: Date) async throws -> SagaRecord? { try await base.requestCancel(sagaID: sagaID, now: now) }
     func saga(id: UUID) async throws -> SagaRecord? { try await base.saga(id: id) }
