@@ -63,13 +63,18 @@ struct EngineBench {
                 return nil
             }
             let worker = engine.makeWorker(configuration: .init(concurrency: concurrency))
+            let stopped = Completions()
+            let done = UUID()
             group.addTask {
                 try await worker.run()
+                stopped.finish(done)
                 return nil
             }
             defer { group.cancelAll() }
             let phase = try await measure(engine, completions: completions, notifyWorkers: false, children: [])
+            // A graceful stop leaves the worker registry, so the next phase's starts never target it.
             worker.stopGracefully()
+            try await stopped.wait(for: done)
             return phase
         }
     }

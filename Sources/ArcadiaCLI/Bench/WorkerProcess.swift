@@ -28,9 +28,14 @@ final class WorkerProcess: Sendable {
         try? FileManager.default.removeItem(atPath: statisticsPath)
     }
 
-    /// Waits until the worker answers SIGUSR1 with its counters (it is up and trapping signals).
-    func waitUntilStarted() async throws {
-        _ = try await statistics(timeout: .seconds(60))
+    /// Waits until the worker has written its first counters (it is up and traps SIGUSR1).
+    func waitUntilStarted(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while FileManager.default.contents(atPath: statisticsPath) == nil {
+            guard process.isRunning else { throw ValidationError("a worker process exited early (status \(process.terminationStatus))") }
+            guard ContinuousClock.now < deadline else { throw ValidationError("a worker process did not start within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// The worker's counters now.

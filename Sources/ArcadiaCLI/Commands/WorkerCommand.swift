@@ -22,7 +22,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Write the store's statement counters as JSON to this file on SIGUSR1 and at exit (used by `arcadia bench`).",
+            "Write the store's statement counters as JSON to this file once started, on SIGUSR1 and at exit (used by `arcadia bench`).",
             valueName: "path"))
     var statisticsFile: String?
 
@@ -38,7 +38,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = engine.configuration
         let announce = announceFinished
         let statisticsFile = self.statisticsFile
-        try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, logger: logger) { store in
+        try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, batchConcurrency: concurrency >= 32 ? 2 : 1, logger: logger) { store in
             let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
             let worker = engine.makeWorker(configuration: .init(concurrency: concurrency, announceFinished: announce))
             var groupConfiguration = ServiceGroupConfiguration(
@@ -50,9 +50,10 @@ struct WorkerCommand: AsyncParsableCommand {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 if let statisticsFile {
                     tasks.addTask {
-                        for await _ in await UnixSignalsSequence(trapping: .sigusr1) {
-                            try Self.write(store.statistics, to: statisticsFile)
-                        }
+                        let signals = await UnixSignalsSequence(trapping: .sigusr1)
+                        // The first file says SIGUSR1 is trapped (until then it would end the process).
+                        try Self.write(store.statistics, to: statisticsFile)
+                        for await _ in signals { try Self.write(store.statistics, to: statisticsFile) }
                     }
                 }
                 try await group.run()

@@ -8,6 +8,16 @@ extension PostgresSagaStore {
     static let workerLiveness = "15 seconds"
 
     package func createSaga(_ saga: NewSaga) async throws -> CreateResult {
+        if case .idleWorker = saga.assignment, saga.lockKeys.isEmpty, configuration.batchConcurrency > 0 {
+            // Starts delivered to workers go in groups: one statement assigns every saga of the
+            // group a distinct free slot, and concurrent groups never pick the same slot.
+            return try await starter.submit(saga, write: writeStarts)
+        }
+        return try await createOne(saga)
+    }
+
+    /// One saga, one statement.
+    func createOne(_ saga: NewSaga) async throws -> CreateResult {
         var sql = SQLBuilder()
         let now = sql.bind(saga.now)
         let target: String

@@ -78,6 +78,8 @@ package final class PostgresSagaStore: SagaStore {
     let counter = StatisticsCounter()
     let batcher: CommitBatcher
     let notifier = NotificationSender()
+    /// Groups starts delivered to workers; one group at a time, so two never pick the same slot.
+    let starter: GroupWriter<NewSaga, CreateResult>
 
     /// Creates the store and its client; run ``client`` before using it.
     /// - Parameter metricsFactory: where `arcadia_saga_commit_batch_size` goes (default the bootstrapped one).
@@ -87,6 +89,7 @@ package final class PostgresSagaStore: SagaStore {
         self.batcher = CommitBatcher(
             concurrency: configuration.batchConcurrency, maximumBatch: configuration.maximumBatch,
             batchSizes: Recorder(label: "arcadia_saga_commit_batch_size", factory: metricsFactory ?? MetricsSystem.factory))
+        self.starter = GroupWriter(concurrency: 1, maximumBatch: configuration.maximumBatch)
         self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
     }
 

@@ -14,6 +14,7 @@ protocol PreparedShape {
 
 enum CreateShape: PreparedShape { static let shapeName = "arcadia_create_v2" }
 enum CreateDeliveredShape: PreparedShape { static let shapeName = "arcadia_create_delivered_v1" }
+enum StartsShape: PreparedShape { static let shapeName = "arcadia_starts_v1" }
 enum ClaimShape: PreparedShape { static let shapeName = "arcadia_claim_v2" }
 enum AdvanceShape: PreparedShape { static let shapeName = "arcadia_advance_v2" }
 enum FinishShape: PreparedShape { static let shapeName = "arcadia_finish_v2" }

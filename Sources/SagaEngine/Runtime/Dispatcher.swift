@@ -405,6 +405,12 @@ final class Dispatcher: Sendable {
         }) {
             await handBack(saga, reason: "worker shutting down")
         }
+        await leaveRegistry()
+    }
+
+    /// Removes this worker from the registry.
+    func leaveRegistry() async {
+        guard registered else { return }
         try? await engine.store.deregisterWorker(id: workerID)
     }
 

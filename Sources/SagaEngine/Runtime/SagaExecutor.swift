@@ -40,9 +40,9 @@ struct SagaExecutor: Sendable {
         engine.eventBus.emit(.claimed(sagaID: saga.id, status: saga.status, step: saga.currentStep))
         logger.debug("claimed saga", metadata: ["saga.status": "\(saga.status.rawValue)", "saga.step": "\(saga.currentStep)"])
         return await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.heartbeat(handle, logger: logger) }
-            group.addTask { await self.leaseWatchdog(handle, logger: logger) }
+            group.addTask { await self.guardLease(handle, logger: logger) }
             let outcome = await drive(claimed, handle: handle, dispatcher: dispatcher, logger: logger)
+            handle.finish()
             group.cancelAll()
             return outcome
         }
@@ -168,20 +168,39 @@ struct SagaExecutor: Sendable {
         }
     }
 
-    /// Renews the lease while the saga is held, on a fixed cadence and always before the watchdog's
-    /// margin is reached; a renewal that fails is retried sooner. Delivers cancels the store reports
-    /// and notices a lease taken over.
-    private func heartbeat(_ handle: SagaHandle, logger: Logger) async {
+    /// The saga's guard, one task per held saga with one timer at a time: renews the lease on a
+    /// fixed cadence (and always before the safety margin), retrying failed renewals sooner; stops
+    /// the saga before its lease runs out unrenewed (renewals failing, or the worker stalled), so a
+    /// step never runs on after another worker may have re-claimed the saga; times a step out when
+    /// its deadline comes; delivers cancels the store reports and notices a lease taken over.
+    private func guardLease(_ handle: SagaHandle, logger: Logger) async {
         let interval = engine.configuration.heartbeatInterval.seconds
         let lease = engine.configuration.leaseDuration.seconds
+        let margin = leaseSafetyMargin
         var tick = engine.clock.now.addingTimeInterval(interval)
         var retryAt: Date?
-        while !Task.isCancelled, !handle.lost {
-            let latest = handle.leaseExpiry.addingTimeInterval(-2 * leaseSafetyMargin)
-            do { try await engine.clock.sleep(until: retryAt ?? min(tick, latest)) } catch { return }
+        while !Task.isCancelled, !handle.lost, !handle.done {
+            var renewAt = Date.distantFuture
+            var watchdogAt = Date.distantFuture
+            let wake = handle.planGuardWake { expiry, deadline in
+                watchdogAt = expiry.addingTimeInterval(-margin)
+                renewAt = retryAt ?? min(tick, expiry.addingTimeInterval(-2 * margin))
+                return min(renewAt, watchdogAt, deadline ?? .distantFuture)
+            }
+            do { try await engine.clock.sleep(until: wake) } catch { return }
+            if handle.done { return }
             let now = engine.clock.now
-            tick = max(tick.addingTimeInterval(interval), now)
-            guard retryAt != nil || now.timeIntervalSince(handle.lastRenewal) >= interval * 0.9 || now >= latest else { continue }
+            handle.checkDeadline(now: now)
+            if now >= watchdogAt, handle.leaseExpiry.addingTimeInterval(-margin) <= now {
+                logger.error("the lease could not be renewed and is about to run out; stopping the step without writing")
+                handle.markLost()
+                return
+            }
+            guard now >= renewAt else { continue }
+            if now >= tick { tick = max(tick.addingTimeInterval(interval), now) }
+            // A commit may have extended the lease since: renew only when it is due anyway.
+            let nearExpiry = now >= handle.leaseExpiry.addingTimeInterval(-2 * margin)
+            guard retryAt != nil || nearExpiry || now.timeIntervalSince(handle.lastRenewal) >= interval * 0.9 else { continue }
             retryAt = nil
             do {
                 switch try await engine.store.heartbeat(
@@ -235,18 +254,6 @@ struct SagaExecutor: Sendable {
         min(engine.configuration.heartbeatInterval.seconds / 2, engine.configuration.leaseDuration.seconds / 10)
     }
 
-    /// Stops the saga before its lease runs out unrenewed (renewals failing, or the worker stalled),
-    /// so a step never runs on after another worker may have re-claimed the saga.
-    private func leaseWatchdog(_ handle: SagaHandle, logger: Logger) async {
-        while !Task.isCancelled {
-            let expiry = handle.leaseExpiry
-            do { try await engine.clock.sleep(until: expiry.addingTimeInterval(-leaseSafetyMargin)) } catch { return }
-            guard handle.leaseExpiry <= expiry else { continue }
-            logger.error("the lease could not be renewed and is about to run out; stopping the step without writing")
-            handle.markLost()
-            return
-        }
-    }
 }
 
 extension SagaStateMachine.Action {

@@ -14,6 +14,12 @@ final class SagaHandle: Sendable {
         var stepCancellable = false
         var lastRenewal: Date
         var leaseExpiry: Date
+        /// The running step's deadline, if any.
+        var stepDeadline: Date?
+        /// When the saga's guard task next wakes up (it checks the deadline then).
+        var guardWake = Date.distantPast
+        /// The worker let the saga go (its last commit is written): nothing more to guard.
+        var done = false
     }
 
     let sagaID: UUID
@@ -32,6 +38,11 @@ final class SagaHandle: Sendable {
     var lost: Bool { state.withLock { $0.lost } }
     var timedOut: Bool { state.withLock { $0.timedOut } }
     var lastRenewal: Date { state.withLock { $0.lastRenewal } }
+    /// Whether the worker let the saga go.
+    var done: Bool { state.withLock { $0.done } }
+
+    /// The worker lets the saga go: its guard stops without acting.
+    func finish() { state.withLock { $0.done = true } }
 
     /// When the lease currently runs out.
     var leaseExpiry: Date { state.withLock { $0.leaseExpiry } }
@@ -63,30 +74,51 @@ final class SagaHandle: Sendable {
         cancel?()
     }
 
+    /// The guard task plans its next wake-up from the lease expiry and the step deadline, atomically
+    /// with ``runStep(cancellableByOperator:deadline:clock:_:)`` setting a deadline.
+    func planGuardWake(_ plan: (_ leaseExpiry: Date, _ stepDeadline: Date?) -> Date) -> Date {
+        state.withLock { state in
+            let wake = plan(state.leaseExpiry, state.timedOut ? nil : state.stepDeadline)
+            state.guardWake = wake
+            return wake
+        }
+    }
+
+    /// Times the running step out when its deadline has passed.
+    func checkDeadline(now: Date) {
+        let cancel = state.withLock { state -> (@Sendable () -> Void)? in
+            guard let deadline = state.stepDeadline, now >= deadline, !state.timedOut else { return nil }
+            state.timedOut = true
+            return state.cancelStep
+        }
+        cancel?()
+    }
+
     /// Runs `body` as the current step, reachable by ``deliverCancel()`` and ``markLost()``, and
-    /// interrupted when `deadline` passes on `clock` (then ``timedOut`` is true).
+    /// interrupted when `deadline` passes on `clock` (then ``timedOut`` is true). The saga's guard
+    /// task watches the deadline when it wakes before it anyway; only an earlier deadline gets a
+    /// timer of its own.
     func runStep<T: Sendable>(
         cancellableByOperator: Bool, deadline: Date?, clock: any SagaClock, _ body: @escaping @Sendable () async throws -> T
     ) async -> Result<T, any Error> {
         let task = Task { try await body() }
-        let cancelNow = state.withLock { state -> Bool in
+        let (cancelNow, ownTimer) = state.withLock { state -> (Bool, Bool) in
             state.cancelStep = { task.cancel() }
             state.stepCancellable = cancellableByOperator
             state.timedOut = false
-            return state.lost || (cancellableByOperator && state.cancelRequested)
+            state.stepDeadline = deadline
+            let ownTimer = deadline.map { $0 < state.guardWake } ?? false
+            return (state.lost || (cancellableByOperator && state.cancelRequested), ownTimer)
         }
         if cancelNow { task.cancel() }
         let result = await withTaskCancellationHandler {
-            await withTaskGroup(of: Result<T, any Error>?.self) { group in
+            guard ownTimer, let deadline else { return await task.result }
+            return await withTaskGroup(of: Result<T, any Error>?.self) { group in
                 group.addTask { await task.result }
-                if let deadline {
-                    group.addTask {
-                        // The deadline fires when it is due, not at the next heartbeat.
-                        do { try await clock.sleep(until: deadline) } catch { return nil }
-                        self.state.withLock { $0.timedOut = true }
-                        task.cancel()
-                        return nil
-                    }
+                group.addTask {
+                    do { try await clock.sleep(until: deadline) } catch { return nil }
+                    self.checkDeadline(now: deadline)
+                    return nil
                 }
                 var outcome: Result<T, any Error>?
                 while let next = await group.next() {
@@ -104,6 +136,7 @@ final class SagaHandle: Sendable {
         state.withLock { state in
             state.cancelStep = nil
             state.stepCancellable = false
+            state.stepDeadline = nil
         }
         return result
     }

@@ -29,7 +29,7 @@ public final class SagaWorker: Service {
 
         public init(
             concurrency: Int = 8, workerID: String? = nil, onlySaga: UUID? = nil, announceFinished: Bool = false,
-            registryRefresh: Duration = .seconds(5), queueDepthSampling: Duration = .seconds(15)
+            registryRefresh: Duration = .seconds(2), queueDepthSampling: Duration = .seconds(15)
         ) {
             self.concurrency = max(1, concurrency)
             self.workerID = workerID ?? SagaWorker.defaultWorkerID()
@@ -85,7 +85,13 @@ public final class SagaWorker: Service {
                 }
                 await dispatcher.run()
                 logger.trace("dispatcher stopped")
-                if !Task.isCancelled { await dispatcher.finish() }
+                if Task.isCancelled {
+                    // Torn down without a graceful stop: at least leave the registry, so starters do
+                    // not deliver to a worker that is gone (in a task of its own: this one is cancelled).
+                    await Task { await dispatcher.leaveRegistry() }.value
+                } else {
+                    await dispatcher.finish()
+                }
                 await flushOutbox()
                 logger.trace("cancelling the worker's tasks")
                 group.cancelAll()

@@ -7,9 +7,13 @@ package struct CreateResult: Sendable {
     /// The worker the saga was inserted claimed for (its lease owner), if any.
     package var assignedTo: String? { created ? saga.leaseOwner : nil }
 
-    package init(saga: SagaRecord, created: Bool) {
+    /// Whether the store already told the assigned worker (so the starter need not).
+    package var delivered: Bool
+
+    package init(saga: SagaRecord, created: Bool, delivered: Bool = false) {
         self.saga = saga
         self.created = created
+        self.delivered = delivered
     }
 
     /// The saga as claimed by its assigned worker: its first step's attempt is recorded.

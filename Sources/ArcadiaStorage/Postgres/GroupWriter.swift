@@ -2,30 +2,40 @@ import Metrics
 import SagaEngine
 import Synchronization
 
-/// Groups saga commits that arrive while earlier ones are being written into one statement: group
-/// commit across sagas.
+/// Group commit for saga commits (each saga's commit stays atomic and fenced on its own token).
+typealias CommitBatcher = GroupWriter<SagaCommit, CommitResult>
+
+extension GroupWriter where Item == SagaCommit, Output == CommitResult {
+    /// Writes `commit`, alone or in a batch with others.
+    func commit(_ commit: SagaCommit, write: @escaping Writer) async throws -> CommitResult {
+        try await submit(commit, write: write)
+    }
+}
+
+/// Groups writes that arrive while earlier ones are being written into one statement: group
+/// commit (saga commits; saga starts delivered to workers).
 ///
-/// Up to `concurrency` batches are in flight at once. A commit that finds a free slot leads: it
-/// writes itself together with whatever waits in the queue. Commits that arrive while every slot is
-/// busy wait; when a batch finishes, its leader hands the slot to the first waiting commit, which
-/// then writes the queue as the next batch. At low load every batch holds one commit and nothing
+/// Up to `concurrency` batches are in flight at once. An item that finds a free slot leads: it
+/// writes itself together with whatever waits in the queue. Items that arrive while every slot is
+/// busy wait; when a batch finishes, its leader hands the slot to the first waiting item, which
+/// then writes the queue as the next batch. At low load every batch holds one item and nothing
 /// waits; under load, per-statement costs (round trip, planning, executor start, commit) are shared
-/// by every saga in the batch. Each saga's commit stays atomic and fenced on its own token.
+/// by every item in the batch.
 ///
-/// Batches are written on behalf of the tasks of the commits in them, each in a short task that
+/// Batches are written on behalf of the tasks of the items in them, each in a short task that
 /// the leader's cancellation does not reach.
-final class CommitBatcher: Sendable {
-    /// Writes a batch; one result per commit, in order. Never throws: failures are per commit.
-    typealias Writer = @Sendable ([SagaCommit]) async -> [Result<CommitResult, any Error>]
+final class GroupWriter<Item: Sendable, Output: Sendable>: Sendable {
+    /// Writes a batch; one result per item, in order. Never throws: failures are per item.
+    typealias Writer = @Sendable ([Item]) async -> [Result<Output, any Error>]
 
     private enum Turn: Sendable {
-        case done(Result<CommitResult, any Error>)
-        /// Write this batch (it contains the woken commit, whose waiter is nil).
+        case done(Result<Output, any Error>)
+        /// Write this batch (it contains the woken item, whose waiter is nil).
         case lead([Entry])
     }
 
     private struct Entry: Sendable {
-        var commit: SagaCommit
+        var commit: Item
         /// Nil for the commit of the task writing the batch.
         var waiter: CheckedContinuation<Turn, Never>?
     }
@@ -57,7 +67,7 @@ final class CommitBatcher: Sendable {
     }
 
     /// Writes `commit`, alone or in a batch with others; `write` writes a batch if this task leads one.
-    func commit(_ commit: SagaCommit, write: @escaping Writer) async throws -> CommitResult {
+    func submit(_ commit: Item, write: @escaping Writer) async throws -> Output {
         var batch: [Entry]
         let leading = state.withLock { state -> [Entry]? in
             guard state.inFlight < concurrency else { return nil }
@@ -89,14 +99,14 @@ final class CommitBatcher: Sendable {
     }
 
     /// Writes `batch`, answers its waiting commits, passes the slot on; returns the own result.
-    private func writeAndHandOver(_ batch: [Entry], write: @escaping Writer) async -> Result<CommitResult, any Error> {
+    private func writeAndHandOver(_ batch: [Entry], write: @escaping Writer) async -> Result<Output, any Error> {
         // Other sagas' commits ride on this task: its cancellation must not fail theirs, so the
         // write runs in a task of its own that cancelling this one does not reach.
         let commits = batch.map(\.commit)
         batchSizes?.record(commits.count)
         var results = await Task { await write(commits) }.value
-        while results.count < batch.count { results.append(.failure(StorageError(.query, "a batched commit got no result"))) }
-        var own: Result<CommitResult, any Error>?
+        while results.count < batch.count { results.append(.failure(StorageError(.query, "a batched write got no result"))) }
+        var own: Result<Output, any Error>?
         for (entry, result) in zip(batch, results) {
             if let waiter = entry.waiter { waiter.resume(returning: .done(result)) } else { own = result }
         }
@@ -111,7 +121,7 @@ final class CommitBatcher: Sendable {
             next[0].waiter = nil
             waiter.resume(returning: .lead(next))
         }
-        return own ?? .failure(StorageError(.query, "a batched commit got no result"))
+        return own ?? .failure(StorageError(.query, "a batched write got no result"))
     }
 
     /// Commits waiting for a batch slot (for tests).
