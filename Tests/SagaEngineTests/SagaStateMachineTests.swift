@@ -295,27 +295,25 @@ struct SagaStateMachineTests {
         #expect(harness.requested.count == 1)
     }
 
-    @Test("commits keep the lease while more than half is left and extend it to a full lease otherwise")
-    func leaseExtension() {
-        let registry: SagaRegistry = {
-            var registry = SagaRegistry()
-            registry.register(ScriptedStep(name: "s0"))
-            registry.register(ScriptedStep(name: "s1"))
-            return registry
-        }()
+    @Test("commits keep the lease as it is: renewing it is the guard's job, so a step's update leaves run_at alone")
+    func commitsKeepTheLease() {
+        var registry = SagaRegistry()
+        registry.register(ScriptedStep(name: "s0"))
+        registry.register(ScriptedStep(name: "s1"))
         var model = LedgerModel(steps: ["s0", "s1"])
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let claimed = model.claim(now: start)
         let configuration = SagaStateMachine.Configuration(workerID: "w", leaseDuration: .seconds(30), claimNext: false)
-        for (elapsed, expected) in [(10.0, start.addingTimeInterval(30)), (20.0, start.addingTimeInterval(50))] {
+        for elapsed in [1.0, 20.0, 29.0] {
             var machine = SagaStateMachine(claimed, registry: registry, configuration: configuration)
-            let now = start.addingTimeInterval(elapsed)
+            let expiry = start.addingTimeInterval(30 + elapsed)
             _ = machine.start(.init(now: start, leaseExpiry: claimed.saga.runAt))
-            guard case .commit(let commit) = machine.stepReturned(.done([:]), .init(now: now, leaseExpiry: claimed.saga.runAt)) else {
+            let now = start.addingTimeInterval(elapsed)
+            guard case .commit(let commit) = machine.stepReturned(.done([:]), .init(now: now, leaseExpiry: expiry)) else {
                 Issue.record("expected a commit")
                 return
             }
-            #expect(commit.runAt == expected, "after \(elapsed) s")
+            #expect(commit.runAt == expiry, "after \(elapsed) s")
         }
     }
 

@@ -88,7 +88,7 @@ struct EngineBench {
             let listening = Completions()
             let ready = UUID()
             group.addTask {
-                try await engine.store.listen(connected: { listening.finish(ready) }) { notification in
+                try await engine.store.listen([.finished], connected: { listening.finish(ready) }) { notification in
                     if case .sagaFinished(let id, _) = notification { completions.finish(id) }
                 }
                 return nil

@@ -38,7 +38,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = engine.configuration
         let announce = announceFinished
         let statisticsFile = self.statisticsFile
-        try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, batchConcurrency: concurrency >= 32 ? 2 : 1, logger: logger) { store in
+        try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, batchConcurrency: concurrency >= 32 ? 2 : 1, logger: logger) {
+            store in
             let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
             let worker = engine.makeWorker(configuration: .init(concurrency: concurrency, announceFinished: announce))
             var groupConfiguration = ServiceGroupConfiguration(

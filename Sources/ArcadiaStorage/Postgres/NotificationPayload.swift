@@ -19,7 +19,9 @@ enum NotificationPayload {
             return "w"
         case .due(let date):
             return "d:\(date.timeIntervalSince1970)"
-        case .deliver(let worker, let claimed):
+        case .deliver(let delivery):
+            let worker = delivery.workerID
+            guard let claimed = delivery.claimed else { return "w" }
             if let json = try? JSONValue.encodeToString(Delivered(saga: claimed.saga, attempts: claimed.attempts, polls: claimed.polls)) {
                 let text = "s:\(worker)\n\(json)"
                 if text.utf8.count <= maximumBytes { return text }
@@ -42,11 +44,13 @@ enum NotificationPayload {
         case "d:":
             if let seconds = Double(body) { return .due(Date(timeIntervalSince1970: seconds)) }
         case "s:":
-            if let newline = body.firstIndex(of: "\n"),
-                let delivered = try? JSONDecoder().decode(Delivered.self, from: Data(body[body.index(after: newline)...].utf8))
-            {
-                let claimed = ClaimedSaga(saga: delivered.saga, attempts: delivered.attempts, polls: delivered.polls)
-                return .deliver(workerID: String(body[..<newline]), claimed)
+            if let newline = body.firstIndex(of: "\n") {
+                let json = String(body[body.index(after: newline)...])
+                return .deliver(
+                    Delivery(workerID: String(body[..<newline]), text: json) {
+                        guard let delivered = try? JSONDecoder().decode(Delivered.self, from: Data(json.utf8)) else { return nil }
+                        return ClaimedSaga(saga: delivered.saga, attempts: delivered.attempts, polls: delivered.polls)
+                    })
             }
         case "S:":
             if let newline = body.firstIndex(of: "\n"), let id = UUID(uuidString: String(body[body.index(after: newline)...])) {

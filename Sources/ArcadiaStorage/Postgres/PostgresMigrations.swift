@@ -88,9 +88,10 @@ enum PostgresMigrations {
                 "ALTER TABLE saga_step_results DROP CONSTRAINT IF EXISTS saga_step_results_saga_id_fkey",
                 "ALTER TABLE saga_events DROP CONSTRAINT IF EXISTS saga_events_saga_id_fkey",
             ]),
-        // Sagas queued behind a lock key leave the index claims scan (they cost claims nothing and
-        // are woken by the saga that releases the key); a lease-owner index lets starters count a
-        // worker's busy slots; the worker registry lets them deliver a saga to a worker with a free slot.
+        // Claims scan only sagas nobody holds and no lock key blocks (sagas queued behind a key are
+        // woken by the saga that releases it); held sagas are found by lease expiry in an index of
+        // their own when a worker dies; a lease-owner index lets starters count a worker's busy
+        // slots; the worker registry lets them deliver a saga to a worker with a free slot.
         Migration(
             version: 3, name: "lock-blocked sagas out of the claim index; worker registry",
             statements: [
@@ -104,6 +105,7 @@ enum PostgresMigrations {
                 """,
                 "DROP INDEX saga_runs_runnable",
                 "CREATE INDEX saga_runs_due ON saga_runs (run_at, seq) WHERE \(SagaSQL.duePredicate)",
+                "CREATE INDEX saga_runs_leased ON saga_runs (run_at) WHERE \(SagaSQL.leasedPredicate)",
                 "CREATE INDEX saga_runs_lease_owner ON saga_runs (lease_owner) WHERE lease_owner IS NOT NULL",
                 """
                 CREATE TABLE saga_workers (

@@ -21,7 +21,7 @@ extension PostgresSagaStore {
         """
         SELECT\(columns) c.*, ca.attempts AS step_attempts, ca.polls AS step_polls, (
             SELECT min(n.run_at) FROM saga_runs n
-            WHERE \(SagaSQL.due("n")) AND n.lease_owner IS NULL
+            WHERE \(SagaSQL.due("n"))
               AND n.id NOT IN (SELECT pick_id FROM pick)\(nextDueFilter(request, &sql))) AS next_due
         FROM \(from) LEFT JOIN c ON true LEFT JOIN ca ON ca.saga_id = c.id
         """
@@ -49,7 +49,8 @@ extension PostgresSagaStore {
         return ClaimResult(claimed: claimed, nextDue: nextDue)
     }
 
-    /// The claim as four CTEs (`pick`, `c`, `ca`, `cev`); with a `gate` CTE, it only acts if that CTE has a row.
+    /// The claim as CTEs (`pick_due`, `pick_expired`, `pick`, `c`, `ca`, `cev`); with a `gate` CTE,
+    /// it only acts if that CTE has a row.
     func appendClaim(_ request: ClaimRequest, to sql: inout SQLBuilder, gate: String?) {
         let worker = sql.bind(request.workerID)
         let leaseUntil = sql.bind(request.leaseUntil)
@@ -58,10 +59,11 @@ extension PostgresSagaStore {
         if let only = request.sagaID { filter += " AND q.id = \(sql.bind(only))" }
         if let excluded = request.excluding { filter += " AND q.id <> \(sql.bind(excluded))" }
         if let gate { filter += " AND EXISTS (SELECT 1 FROM \(gate))" }
+        let limit = sql.bind(request.limit)
         sql.append(
             """
-            pick AS (
-                SELECT q.id AS pick_id, q.wait_kind AS prior_wait, q.lease_owner AS prior_owner FROM saga_runs q
+            pick_due AS (
+                SELECT q.id AS pick_id, q.wait_kind AS prior_wait, q.lease_owner AS prior_owner, q.run_at AS pick_run_at, q.seq AS pick_seq FROM saga_runs q
                 WHERE \(SagaSQL.due("q")) AND q.run_at <= \(now)\(filter)
                   -- a guard: blocked sagas are marked lock_blocked and not in this index at all
                   AND (q.lock_keys = '{}' OR NOT EXISTS (
@@ -70,8 +72,23 @@ extension PostgresSagaStore {
                       WHERE mine.saga_id = q.id))
                 ORDER BY q.run_at, q.seq
                 FOR UPDATE SKIP LOCKED
-                LIMIT \(sql.bind(request.limit))
+                LIMIT \(limit)
             ),
+            pick_expired AS (
+                -- held sagas whose lease ran out (their worker died): only on the periodic look
+                SELECT q.id AS pick_id, q.wait_kind AS prior_wait, q.lease_owner AS prior_owner, q.run_at AS pick_run_at, q.seq AS pick_seq FROM saga_runs q
+                WHERE \(sql.bind(request.includeExpiredLeases)) AND \(SagaSQL.leased("q")) AND q.run_at <= \(now)\(filter)
+                ORDER BY q.run_at
+                FOR UPDATE SKIP LOCKED
+                LIMIT \(limit)
+            ),
+            pick AS (
+                SELECT * FROM (SELECT * FROM pick_due UNION ALL SELECT * FROM pick_expired) both_kinds ORDER BY pick_run_at, pick_seq LIMIT \(limit)
+            ),
+
+            """)
+        sql.append(
+            """
             c AS (
                 -- wait_kind is cleared by the claim; its prior value says whether this is a poll
                 UPDATE saga_runs r SET

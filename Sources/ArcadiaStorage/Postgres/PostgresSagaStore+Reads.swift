@@ -69,7 +69,7 @@ extension PostgresSagaStore {
 
     package func countDue(now: Date) async throws -> Int {
         try await execute(
-            "SELECT count(*)::bigint FROM saga_runs WHERE \(unescaped: SagaSQL.duePredicate) AND run_at <= \(now) AND lease_owner IS NULL"
+            "SELECT count(*)::bigint FROM saga_runs WHERE \(unescaped: SagaSQL.duePredicate) AND run_at <= \(now)"
         ).first.map { Int(try $0.decode(Int64.self)) } ?? 0
     }
 }

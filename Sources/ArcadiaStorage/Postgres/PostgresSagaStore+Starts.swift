@@ -28,7 +28,7 @@ extension PostgresSagaStore {
         // is committed (when it fails, each starter is told the saga was not delivered and sends it).
         let deliveries = returned.values.compactMap { saga -> StoreNotification? in
             guard let worker = saga.leaseOwner else { return nil }
-            return .deliver(workerID: worker, ClaimedSaga(saga: saga, attempts: saga.stepNames.isEmpty ? 0 : 1, polls: 0))
+            return .deliver(Delivery(workerID: worker, ClaimedSaga(saga: saga, attempts: saga.stepNames.isEmpty ? 0 : 1, polls: 0)))
         }
         var delivered = false
         if !deliveries.isEmpty {

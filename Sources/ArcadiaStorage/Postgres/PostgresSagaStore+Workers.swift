@@ -42,15 +42,33 @@ extension PostgresSagaStore {
 
     package func notify(_ notifications: [StoreNotification]) async throws {
         guard !notifications.isEmpty else { return }
-        let channel = configuration.channel
+        let messages = notifications.map { notification -> String in
+            let channel: NotificationChannel
+            switch notification {
+            case .deliver(let delivery): channel = .deliveries(workerID: delivery.workerID)
+            case .deliverByID(let worker, _): channel = .deliveries(workerID: worker)
+            case .sagaFinished: channel = .finished
+            case .workAvailable, .due, .cancelRequested: channel = .broadcast
+            }
+            // One text per message: the channel, a NUL, the payload (neither contains a NUL).
+            return configuration.channel(channel) + "\u{0}" + NotificationPayload.encode(notification)
+        }
         // Sent after the writing transaction committed, as its own statement: a NOTIFY inside the
         // writing transaction would hold PostgreSQL's notify lock across that commit's fsync.
-        try await notifier.send(notifications.map(NotificationPayload.encode)) { payloads in
+        try await notifier.send(messages) { messages in
+            let finished = self.configuration.channel(.finished) + "\u{0}"
             // Finished-saga announcements only serve observers (see StoreStatistics).
-            if payloads.allSatisfy({ $0.hasPrefix("f:") }) { self.counter.observation() } else { self.counter.statement() }
+            if messages.allSatisfy({ $0.hasPrefix(finished) }) { self.counter.observation() } else { self.counter.statement() }
+            var channels: [String] = []
+            var payloads: [String] = []
+            for message in messages {
+                let parts = message.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+                channels.append(String(parts[0]))
+                payloads.append(parts.count > 1 ? String(parts[1]) : "")
+            }
             do {
                 for try await _ in try await self.client.query(
-                    "SELECT pg_notify(\(channel), p) FROM unnest(\(payloads)::text[]) AS p", logger: self.logger)
+                    "SELECT pg_notify(c, p) FROM unnest(\(channels)::text[], \(payloads)::text[]) AS m(c, p)", logger: self.logger)
                 {}
             } catch {
                 throw self.mapError(error)
@@ -59,21 +77,39 @@ extension PostgresSagaStore {
     }
 
     package func listen(
-        connected: @escaping @Sendable () -> Void, _ handler: @escaping @Sendable (StoreNotification) -> Void
+        _ channels: [NotificationChannel], connected: @escaping @Sendable () -> Void,
+        _ handler: @escaping @Sendable (StoreNotification) -> Void
     ) async throws {
-        let channel = configuration.channel
+        let names = channels.map { configuration.channel($0) }
+        guard !names.isEmpty else { return }
         do {
             try await client.withConnection { connection in
-                try await connection.listen(on: channel) { notifications in
+                try await Self.listen(names[...], on: connection, opened: []) { streams in
                     connected()
-                    for try await notification in notifications {
-                        handler(NotificationPayload.decode(notification.payload))
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for stream in streams {
+                            group.addTask {
+                                for try await notification in stream { handler(NotificationPayload.decode(notification.payload)) }
+                            }
+                        }
+                        try await group.waitForAll()
                     }
                 }
             }
         } catch {
             if Task.isCancelled { return }
             throw mapError(error)
+        }
+    }
+
+    /// Listens on every channel in `names` on one connection (each until `body` returns).
+    private static func listen(
+        _ names: ArraySlice<String>, on connection: PostgresConnection, opened: [PostgresNotificationSequence],
+        _ body: @Sendable ([PostgresNotificationSequence]) async throws -> Void
+    ) async throws {
+        guard let name = names.first else { return try await body(opened) }
+        try await connection.listen(on: name) { stream in
+            try await listen(names.dropFirst(), on: connection, opened: opened + [stream], body)
         }
     }
 }

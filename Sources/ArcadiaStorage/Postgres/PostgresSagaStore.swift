@@ -68,8 +68,28 @@ package final class PostgresSagaStore: SagaStore {
             return configuration
         }
 
-        /// The NOTIFY channel, distinct per schema so test schemas do not wake each other.
-        var channel: String { "arcadia_" + (schema ?? "public") }
+        /// The NOTIFY channel of `kind`, distinct per schema so test schemas do not wake each other.
+        func channel(_ kind: NotificationChannel) -> String {
+            let base = "arcadia_" + (schema ?? "public")
+            let name: String
+            switch kind {
+            case .broadcast: name = base
+            case .finished: name = base + "_f"
+            case .deliveries(let worker): name = base + "_d_" + Self.stableHash(worker)
+            }
+            // Channel names are identifiers: at most 63 bytes.
+            return name.utf8.count <= 63 ? name : "arcadia_" + Self.stableHash(name)
+        }
+
+        /// 64-bit FNV-1a as hex: the same in every process (unlike `Hasher`).
+        static func stableHash(_ text: String) -> String {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            return String(hash, radix: 16)
+        }
     }
 
     package let client: PostgresClient

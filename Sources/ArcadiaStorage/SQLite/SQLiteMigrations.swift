@@ -79,8 +79,9 @@ enum SQLiteMigrations {
                 """,
                 "CREATE INDEX saga_lock_keys_saga ON saga_lock_keys (saga_id)",
             ]),
-        // Sagas queued behind a lock key leave the index claims scan: they cost claims nothing and
-        // are woken by the saga that releases the key.
+        // Claims scan only sagas nobody holds and no lock key blocks (sagas queued behind a key are
+        // woken by the saga that releases it); held sagas are found by lease expiry in an index of
+        // their own when a worker dies.
         Migration(
             version: 2, name: "lock-blocked sagas out of the claim index",
             statements: [
@@ -94,6 +95,7 @@ enum SQLiteMigrations {
                 """,
                 "DROP INDEX saga_runs_runnable",
                 "CREATE INDEX saga_runs_due ON saga_runs (run_at, seq) WHERE \(SagaSQL.duePredicate)",
+                "CREATE INDEX saga_runs_leased ON saga_runs (run_at) WHERE \(SagaSQL.leasedPredicate)",
                 "CREATE INDEX saga_runs_lease_owner ON saga_runs (lease_owner) WHERE lease_owner IS NOT NULL",
             ]),
     ]

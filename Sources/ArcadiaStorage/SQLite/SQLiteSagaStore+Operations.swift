@@ -92,7 +92,7 @@ extension SQLiteSagaStore {
         }
         // Pick first (reading the wait kind and lease owner the claim replaces), then claim by
         // rowid; the transaction is exclusive, so nothing can slip in between.
-        let picked = try c.rows(
+        var picked = try c.rows(
             """
             SELECT r.seq, r.wait_kind, r.lease_owner FROM saga_runs r INDEXED BY saga_runs_due
             WHERE \(SagaSQL.due("r")) AND r.run_at <= ?1\(filter)
@@ -104,6 +104,16 @@ extension SQLiteSagaStore {
             ORDER BY r.run_at, r.seq
             LIMIT ?2
             """, binds)
+        if request.includeExpiredLeases, picked.count < request.limit {
+            // Held sagas whose lease ran out (their worker died): only on the periodic look.
+            picked += try c.rows(
+                """
+                SELECT r.seq, r.wait_kind, r.lease_owner FROM saga_runs r INDEXED BY saga_runs_leased
+                WHERE \(SagaSQL.leased("r")) AND r.run_at <= ?1\(filter)
+                ORDER BY r.run_at
+                LIMIT ?2
+                """, [binds[0], .integer(request.limit - picked.count)] + binds.dropFirst(2))
+        }
         var claimed: [ClaimedSaga] = []
         for pick in picked {
             guard let seq = pick.column("seq")?.integer else { continue }
@@ -145,7 +155,7 @@ extension SQLiteSagaStore {
             dueFilter += " AND id <> ?\(dueBinds.count)"
         }
         let next = try c.rows(
-            "SELECT MIN(run_at) AS next FROM saga_runs INDEXED BY saga_runs_due WHERE \(SagaSQL.duePredicate) AND lease_owner IS NULL\(dueFilter)",
+            "SELECT MIN(run_at) AS next FROM saga_runs INDEXED BY saga_runs_due WHERE \(SagaSQL.duePredicate)\(dueFilter)",
             dueBinds
         ).first?.column("next")?.double.map(Date.init(timeIntervalSince1970:))
         return ClaimResult(claimed: claimed, nextDue: next)
@@ -338,7 +348,7 @@ extension SQLiteSagaStore {
     package func countDue(now: Date) async throws -> Int {
         try await db.perform { c in
             try c.rows(
-                "SELECT COUNT(*) AS n FROM saga_runs INDEXED BY saga_runs_due WHERE \(SagaSQL.duePredicate) AND run_at <= ?1 AND lease_owner IS NULL",
+                "SELECT COUNT(*) AS n FROM saga_runs INDEXED BY saga_runs_due WHERE \(SagaSQL.duePredicate) AND run_at <= ?1",
                 [.date(now)]
             ).first?.column("n")?.integer ?? 0
         }
@@ -369,7 +379,8 @@ extension SQLiteSagaStore {
     package func notify(_ notifications: [StoreNotification]) async throws {}
 
     package func listen(
-        connected: @escaping @Sendable () -> Void, _ handler: @escaping @Sendable (StoreNotification) -> Void
+        _ channels: [NotificationChannel], connected: @escaping @Sendable () -> Void,
+        _ handler: @escaping @Sendable (StoreNotification) -> Void
     ) async throws {}
 
     // MARK: Pieces of transactions

@@ -132,10 +132,11 @@ final class Dispatcher: Sendable {
     }
 
     /// Whether a claim now might find something: work was signalled, a known due time has come,
-    /// or the fallback poll is due (which also finds sagas whose workers died).
-    func storeMayHaveWork(now: Date) -> Bool {
+    /// or the fallback poll is due (`periodic`: that look also finds sagas whose workers died).
+    func storeMayHaveWork(now: Date) -> (any: Bool, periodic: Bool) {
         state.withLock { state in
-            state.hint || (state.nextDue.map { $0 <= now } ?? false) || (state.pollAt.map { $0 <= now } ?? true)
+            let periodic = state.pollAt.map { $0 <= now } ?? true
+            return (state.hint || (state.nextDue.map { $0 <= now } ?? false) || periodic, periodic)
         }
     }
 
@@ -242,7 +243,7 @@ final class Dispatcher: Sendable {
     // MARK: The loop
 
     private enum Work {
-        case claim([(slot: Int, mailbox: Mailbox)], Generations)
+        case claim([(slot: Int, mailbox: Mailbox)], Generations, expiredLeases: Bool)
         case withdraw
         case register(accepting: Bool)
         case handBack([ClaimedSaga])
@@ -271,11 +272,11 @@ final class Dispatcher: Sendable {
                 for saga in sagas { await handBack(saga, reason: "no free slot for a delivered saga") }
             case .fetch(let ids):
                 await fetch(ids)
-            case .claim(let mailboxes, let since):
+            case .claim(let mailboxes, let since, let expiredLeases):
                 let now = engine.clock.now
                 let request = ClaimRequest(
                     workerID: workerID, now: now, leaseUntil: now.addingTimeInterval(engine.configuration.leaseDuration.seconds),
-                    limit: mailboxes.count, sagaID: onlySaga)
+                    limit: mailboxes.count, sagaID: onlySaga, includeExpiredLeases: expiredLeases || onlySaga != nil)
                 let result: ClaimResult
                 do {
                     result = try await engine.store.claim(request)
@@ -358,7 +359,8 @@ final class Dispatcher: Sendable {
                 state.idle.removeAll()
                 state.hint = false
                 state.claiming = true
-                return .claim(mailboxes, state.generations)
+                // The periodic look also takes sagas whose worker died (lease run out).
+                return .claim(mailboxes, state.generations, expiredLeases: pollAt <= now)
             }
             return .wait(until: min(pollAt, state.nextDue ?? pollAt), realDelay: nil)
         }

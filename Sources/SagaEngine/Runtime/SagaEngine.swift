@@ -199,7 +199,7 @@ public final class SagaEngine: Sendable {
         reservation?.release()
         do {
             if let worker = result.assignedTo, let claimed = result.claimed {
-                if !result.delivered { try await store.notify([.deliver(workerID: worker, claimed)]) }
+                if !result.delivered { try await store.notify([.deliver(Delivery(workerID: worker, claimed))]) }
             } else if !result.saga.lockBlocked {
                 if result.saga.runAt <= now { signalWork() } else { noteDue(result.saga.runAt) }
                 if options.notifyWorkers {

@@ -123,9 +123,10 @@ struct SagaExecutor: Sendable {
 
     private func signals(_ handle: SagaHandle, _ dispatcher: Dispatcher?) -> SagaStateMachine.Signals {
         let now = engine.clock.now
+        let work = dispatcher?.storeMayHaveWork(now: now) ?? (any: true, periodic: true)
         return SagaStateMachine.Signals(
             now: now, leaseExpiry: handle.leaseExpiry, shuttingDown: shutdown.isSet, cancelRequested: handle.cancelRequested,
-            random: Double.random(in: 0..<1), storeMayHaveWork: dispatcher?.storeMayHaveWork(now: now) ?? true)
+            random: Double.random(in: 0..<1), storeMayHaveWork: work.any, lookForExpiredLeases: work.periodic)
     }
 
     /// Runs one step execution or compensation and says how it ended.

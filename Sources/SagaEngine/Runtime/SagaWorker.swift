@@ -183,19 +183,25 @@ public final class SagaWorker: Service {
         var delay = 0.1
         while !Task.isCancelled {
             do {
-                try await engine.store.listen(connected: {
-                    // Anything may have happened while not listening. A saga delivered meanwhile
-                    // comes back to the claims when its short delivery lease runs out.
-                    self.dispatcher.signalWork()
-                    self.dispatcher.listening(true)
-                }) { notification in
+                try await engine.store.listen(
+                    [.broadcast, .deliveries(workerID: configuration.workerID)],
+                    connected: {
+                        // Anything may have happened while not listening. A saga delivered meanwhile
+                        // comes back to the claims when its short delivery lease runs out.
+                        self.dispatcher.signalWork()
+                        self.dispatcher.listening(true)
+                    }
+                ) { notification in
                     switch notification {
                     case .workAvailable:
                         self.dispatcher.signalWork()
                     case .due(let date):
                         self.dispatcher.noteDue(date)
-                    case .deliver(let worker, let claimed):
-                        if worker == self.configuration.workerID { self.dispatcher.deliver(claimed) }
+                    case .deliver(let delivery):
+                        // Decoded only by the worker it is addressed to.
+                        if delivery.workerID == self.configuration.workerID, let claimed = delivery.claimed {
+                            self.dispatcher.deliver(claimed)
+                        }
                     case .deliverByID(let worker, let id):
                         if worker == self.configuration.workerID { self.dispatcher.fetchDelivered(id) }
                     case .cancelRequested(let id):

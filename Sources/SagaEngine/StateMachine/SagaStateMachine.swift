@@ -49,10 +49,12 @@ package struct SagaStateMachine: Sendable {
         /// then does a final or parking commit also claim the next saga (otherwise the claim would
         /// find nothing, and the commit could not be grouped with others).
         package var storeMayHaveWork: Bool
+        /// Whether that claim also takes sagas whose worker died (the periodic look).
+        package var lookForExpiredLeases: Bool
 
         package init(
             now: Date, leaseExpiry: Date, shuttingDown: Bool = false, cancelRequested: Bool = false, random: Double = 0.5,
-            storeMayHaveWork: Bool = true
+            storeMayHaveWork: Bool = true, lookForExpiredLeases: Bool = true
         ) {
             self.now = now
             self.leaseExpiry = leaseExpiry
@@ -60,6 +62,7 @@ package struct SagaStateMachine: Sendable {
             self.cancelRequested = cancelRequested
             self.random = random
             self.storeMayHaveWork = storeMayHaveWork
+            self.lookForExpiredLeases = lookForExpiredLeases
         }
     }
 
@@ -470,19 +473,18 @@ package struct SagaStateMachine: Sendable {
         return .commit(commit)
     }
 
-    /// The lease expiry a commit that keeps the saga writes: unchanged while more than half the
-    /// lease is left (so the row's indexed `run_at` does not change and the update stays cheap),
-    /// otherwise a full lease from now.
+    /// The lease expiry a commit that keeps the saga writes: the current one. Renewing is the
+    /// guard task's job (on its cadence, and before the lease nears its end); a commit that kept
+    /// moving `run_at` would change an indexed column and make every step's update heavier.
     private func leaseUntil(_ signals: Signals) -> Date {
-        let lease = configuration.leaseDuration.seconds
-        return signals.leaseExpiry.timeIntervalSince(signals.now) > lease / 2 ? signals.leaseExpiry : signals.now.addingTimeInterval(lease)
+        signals.leaseExpiry
     }
 
     private func claimNext(_ signals: Signals) -> ClaimRequest? {
         guard configuration.claimNext, !signals.shuttingDown, signals.storeMayHaveWork else { return nil }
         return ClaimRequest(
             workerID: configuration.workerID, now: signals.now, leaseUntil: signals.now.addingTimeInterval(configuration.leaseDuration.seconds),
-            excluding: saga.id)
+            excluding: saga.id, includeExpiredLeases: signals.lookForExpiredLeases)
     }
 
     private func timeout(_ run: StepRun) -> Duration {

@@ -62,10 +62,13 @@ package protocol SagaStore: Sendable {
     /// a no-op where there are none.
     func notify(_ notifications: [StoreNotification]) async throws
 
-    /// Streams notifications from other processes, where the backend supports it. Calls
-    /// `connected` each time listening (re)starts, since anything may have happened before.
-    /// Returns when the task is cancelled.
-    func listen(connected: @escaping @Sendable () -> Void, _ handler: @escaping @Sendable (StoreNotification) -> Void) async throws
+    /// Streams the notifications of `channels` from other processes, where the backend supports
+    /// it. Calls `connected` each time listening (re)starts, since anything may have happened
+    /// before. Returns when the task is cancelled.
+    func listen(
+        _ channels: [NotificationChannel], connected: @escaping @Sendable () -> Void,
+        _ handler: @escaping @Sendable (StoreNotification) -> Void
+    ) async throws
 
     /// Whether starts can be delivered to workers in other processes (``NewSaga/Assignment/idleWorker(excluding:leaseUntil:)``).
     var deliversAcrossProcesses: Bool { get }

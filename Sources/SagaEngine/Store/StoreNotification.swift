@@ -6,8 +6,8 @@ package enum StoreNotification: Sendable, Hashable {
     case workAvailable
     /// A saga becomes due at this time: idle workers should look then.
     case due(Date)
-    /// A saga was inserted claimed for this worker: it runs it at once or hands it back.
-    case deliver(workerID: String, ClaimedSaga)
+    /// A saga was inserted claimed for a worker: it runs it at once or hands it back.
+    case deliver(Delivery)
     /// Like ``deliver(workerID:_:)``, for a saga too large for a notification: the worker reads it.
     case deliverByID(workerID: String, sagaID: UUID)
     /// A saga was cancelled or killed: a worker running it interrupts its step.

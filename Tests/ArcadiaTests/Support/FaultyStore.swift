@@ -72,8 +72,11 @@ final class FaultyStore: SagaStore {
         try await base.sagasAssigned(to: workerID, excluding: excluding)
     }
     func notify(_ notifications: [StoreNotification]) async throws { try await base.notify(notifications) }
-    func listen(connected: @escaping @Sendable () -> Void, _ handler: @escaping @Sendable (StoreNotification) -> Void) async throws {
-        try await base.listen(connected: connected, handler)
+    func listen(
+        _ channels: [NotificationChannel], connected: @escaping @Sendable () -> Void,
+        _ handler: @escaping @Sendable (StoreNotification) -> Void
+    ) async throws {
+        try await base.listen(channels, connected: connected, handler)
     }
     var deliversAcrossProcesses: Bool { base.deliversAcrossProcesses }
     var statistics: StoreStatistics { base.statistics }
