@@ -109,4 +109,50 @@ struct CLITests {
         #expect(missingDirectory.status != 0)
         #expect(missingDirectory.stderr.contains("does not exist"))
     }
+
+    @Test("saga show of a saga waiting for a lock key names the saga holding it")
+    func showBlocked() async throws {
+        let db = try temporaryDatabase()
+        let holder = try await ChildProcess.run(
+            ["saga", "start", "test-sleep", "--input", "seconds=3600", "--lock-key", "droplet:9", "--database", db.url, "--json"])
+        #expect(holder.status == 0, "\(holder.stderr)")
+        let waiter = try await ChildProcess.run(["saga", "start", "test-echo", "--lock-key", "droplet:9", "--database", db.url, "--json"])
+        let holderID = try #require(try JSONDecoder().decode([String: JSONValue].self, from: Data(holder.stdout.utf8))["id"]?.stringValue)
+        let waiterID = try #require(try JSONDecoder().decode([String: JSONValue].self, from: Data(waiter.stdout.utf8))["id"]?.stringValue)
+        let json = try await ChildProcess.run(["saga", "show", waiterID, "--database", db.url, "--json"])
+        let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.stdout.utf8))
+        guard case .array(let blockers)? = object["blocked_by"], case .object(let blocker)? = blockers.first else {
+            Issue.record("no blocked_by in \(json.stdout)")
+            return
+        }
+        #expect(blockers.count == 1)
+        #expect(blocker["saga_id"]?.stringValue == holderID)
+        #expect(blocker["key"] == "droplet:9")
+        #expect(blocker["template"] == "test-sleep")
+        let text = try await ChildProcess.run(["saga", "show", waiterID, "--database", db.url])
+        #expect(text.stdout.contains("waits for droplet:9: held by saga \(holderID) (test-sleep, pending)"), "\(text.stdout)")
+    }
+
+    @Test("bench engine prints its figures as JSON, on SQLite and (with worker processes) on PostgreSQL")
+    func benchSmoke() async throws {
+        let sqlite = try await ChildProcess.run(["bench", "engine", "--sagas", "40", "--steps", "2", "--concurrency", "4", "--json"])
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        let figures = try JSONDecoder().decode([String: JSONValue].self, from: Data(sqlite.stdout.utf8))
+        #expect(figures["completed"] == 40)
+        for key in ["steps_per_s", "statements_per_step", "empty_claims_per_saga", "p50_ms", "commits_per_step"] {
+            #expect(figures[key]?.doubleValue != nil, "\(key) missing")
+        }
+        guard Backend.enabled.contains(.postgres) else { return }
+        let (url, cleanup) = try TestDatabase.makeURL(.postgres)
+        let postgres = try await ChildProcess.run(
+            ["bench", "engine", "--database", url, "--sagas", "60", "--steps", "2", "--concurrency", "4", "--workers", "2", "--json"])
+        await cleanup()
+        #expect(postgres.status == 0, "\(postgres.stderr)")
+        let multi = try JSONDecoder().decode([String: JSONValue].self, from: Data(postgres.stdout.utf8))
+        #expect(multi["completed"] == 60)
+        #expect(multi["workers"] == 2)
+        for key in ["steps_per_s", "one_process_steps_per_s", "vs_one_process", "statements_per_step", "empty_claims_per_saga"] {
+            #expect(multi[key]?.doubleValue != nil, "\(key) missing")
+        }
+    }
 }

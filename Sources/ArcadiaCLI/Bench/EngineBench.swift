@@ -21,6 +21,8 @@ struct EngineBench {
     let concurrency: Int
     let workers: Int
     let parked: Int
+    /// Sagas queued behind one lock key (held by a saga parked for an hour) during the run.
+    let blocked: Int
     let connections: Int
     let logger: Logger
 
@@ -100,15 +102,24 @@ struct EngineBench {
         }
     }
 
-    /// Starts the parked sagas and waits until every one is in its durable wait.
+    /// Starts the parked sagas (and the lock-key holder with its queue) and waits until every
+    /// parked one is in its durable wait.
     private func parkSleepers(_ engine: SagaEngine) async throws {
-        guard parked > 0 else { return }
+        guard parked > 0 || blocked > 0 else { return }
         try await withThrowingTaskGroup(of: Void.self) { group in
             let worker = engine.makeWorker(configuration: .init(concurrency: 32))
             group.addTask { try await worker.run() }
             var ids: [UUID] = []
             for _ in 0..<parked {
                 ids.append(try await engine.start("test-sleep", inputs: ["seconds": 3600], options: .init(notifyWorkers: false)).saga.id)
+            }
+            if blocked > 0 {
+                let key = "bench:hot"
+                ids.append(
+                    try await engine.start("test-sleep", inputs: ["seconds": 3600], options: .init(lockKeys: [key], notifyWorkers: false)).saga.id)
+                for _ in 0..<blocked {
+                    _ = try await engine.start("test-echo", inputs: ["steps": .int(steps)], options: .init(lockKeys: [key], notifyWorkers: false))
+                }
             }
             for id in ids { _ = try await engine.waitUntil(id, timeout: .seconds(600)) { $0.status == .waiting } }
             worker.stopGracefully()
@@ -149,7 +160,7 @@ struct EngineBench {
         let totalSteps = Double(sagas * steps)
         let statistics = phase.statistics
         var result = EngineBenchResult(
-            backend: url.backendName, sagas: sagas, steps: steps, concurrency: concurrency, workers: workers, parked: parked,
+            backend: url.backendName, sagas: sagas, steps: steps, concurrency: concurrency, workers: workers, parked: parked, blocked: blocked,
             completed: records.filter { $0.status == .completed }.count, wallS: phase.wall, sagasPerS: Double(sagas) / phase.wall,
             stepsPerS: totalSteps / phase.wall, p50Ms: percentile(latencies, 0.50), p99Ms: percentile(latencies, 0.99),
             commitsPerStep: Double(statistics.commits) / totalSteps, statementsPerStep: Double(statistics.statements) / totalSteps,

@@ -42,6 +42,9 @@ struct EngineBenchCommand: AsyncParsableCommand {
     @Option(help: "Sagas parked in a one-hour durable wait during the run (test-sleep).")
     var parked: Int = 0
 
+    @Option(help: "Sagas queued behind one lock key during the run (its holder is parked for an hour).")
+    var blocked: Int = 0
+
     @Flag(help: "Also run pgbench against the same PostgreSQL and report the ratio.")
     var pgbench = false
 
@@ -57,6 +60,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
         guard parked >= 0 else { throw ValidationError("--parked must not be negative") }
+        guard blocked >= 0 else { throw ValidationError("--blocked must not be negative") }
         if let connections, !(2...1024).contains(connections) { throw ValidationError("--connections must be between 2 and 1024") }
         if let database {
             do { _ = try DatabaseURL.parse(database) } catch let error as StorageError { throw ValidationError(error.message) }
@@ -83,7 +87,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         }
         let url = try DatabaseURL.parse(text)
         let runner = EngineBench(
-            url: url, urlText: text, sagas: sagas, steps: steps, concurrency: concurrency, workers: workers, parked: parked,
+            url: url, urlText: text, sagas: sagas, steps: steps, concurrency: concurrency, workers: workers, parked: parked, blocked: blocked,
             connections: connections ?? concurrency + 8, logger: logger)
         var result = try await runner.run()
         if pgbench {
@@ -108,6 +112,7 @@ struct EngineBenchResult: Encodable {
     var concurrency: Int
     var workers: Int
     var parked: Int
+    var blocked: Int
     var completed: Int
     var wallS: Double
     var sagasPerS: Double
@@ -128,7 +133,8 @@ struct EngineBenchResult: Encodable {
     var humanReadable: String {
         var lines = [
             "backend            \(backend) (\(workers) worker process\(workers == 1 ? "" : "es"), concurrency \(concurrency))",
-            "sagas              \(completed)/\(sagas) completed, \(steps) steps each\(parked > 0 ? ", \(parked) parked in durable waits" : "")",
+            "sagas              \(completed)/\(sagas) completed, \(steps) steps each\(parked > 0 ? ", \(parked) parked in durable waits" : "")"
+                + (blocked > 0 ? ", \(blocked) queued behind a lock key" : ""),
             String(format: "wall               %.2f s", wallS),
             String(format: "sagas_per_s        %.1f", sagasPerS),
             String(format: "steps_per_s        %.1f", stepsPerS),
