@@ -98,6 +98,9 @@ struct SagaExecutor: Sendable {
                     return outcome
                 }
                 if result.applied {
+                    // A released lease needs no guard any more (a clock that jumps after this must not
+                    // look like a lease running out).
+                    if commit.releaseLease { handle.finish() }
                     if !commit.releaseLease, commit.runAt > handle.leaseExpiry { handle.renewed(at: commit.now, until: commit.runAt) }
                     if commit.wakeWorkers { engine.signalWork() }
                     if let claim = result.claim {
