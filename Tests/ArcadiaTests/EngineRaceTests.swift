@@ -96,6 +96,45 @@ struct EngineRaceTests {
         }
     }
 
+    @Test(
+        "a saga claimed by a final commit in flight when shutdown begins is handed back without running, its attempt counted once",
+        arguments: Backend.enabled)
+    func claimInFlightAtShutdownIsHandedBack(backend: Backend) async throws {
+        let probe = Self.probe()
+        try await TestDatabase.withStore(backend) { base, _ in
+            let store = FaultyStore(base)
+            let engine = SagaEngine(store: store, registry: .testing, configuration: TestDatabase.fastConfiguration, logger: TestDatabase.logger)
+            let first = engine.makeWorker(configuration: .init(concurrency: 1))
+            let (gated, next) = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await first.run() }
+                let gated = try await engine.start("t-gate", inputs: ["probe": .string(probe)]).saga.id
+                try await Probe.shared.waitEntered(probe + ":gate")
+                // The only slot is busy: this one waits in the store (single attempt allowed).
+                let next = try await engine.start("t-single-attempt", options: .init(notifyWorkers: false)).saga.id
+                store.holdCommitsThatClaim()
+                Probe.shared.set(probe + ":open")
+                // The gated saga's final commit, which also claims `next`, is on its way when SIGTERM comes.
+                try await withTimeout(.seconds(20)) { await store.waitUntilCommitHeld() }
+                first.stopGracefully()
+                store.releaseHeldCommits()
+                try await group.waitForAll()
+                return (gated, next)
+            }
+            #expect(try await engine.detail(gated).saga.status == .completed)
+            let handed = try await engine.detail(next)
+            #expect(handed.saga.leaseOwner == nil, "left leased: it would wait out the lease")
+            #expect(handed.events.map(\.kind).contains(.handedBack))
+            #expect(handed.steps.map(\.attempts) == [1])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 1)).run() }
+                defer { group.cancelAll() }
+                let done = try await engine.waitUntilTerminal(next, timeout: .seconds(20))
+                #expect(done.status == .completed, "\(done.error ?? "")")
+            }
+            #expect(try await engine.detail(next).steps.map(\.attempts) == [1])
+        }
+    }
+
     @Test("a failed saga keeps its lock keys until settled; a saga waiting for the key says which saga holds it", arguments: Backend.enabled)
     func failedSagaKeepsKeys(backend: Backend) async throws {
         let probe = Self.probe()

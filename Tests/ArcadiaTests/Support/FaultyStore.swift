@@ -32,6 +32,35 @@ final class FaultyStore: SagaStore {
 
     var claimsAskedFor: Int { claimCount.withLock { $0.count } }
 
+    private let holding = Mutex<(enabled: Bool, held: [CheckedContinuation<Void, Never>], waiters: [CheckedContinuation<Void, Never>])>(
+        (false, [], []))
+
+    /// From now on, a commit that also claims the next saga waits before it is written, until
+    /// ``releaseHeldCommits()``.
+    func holdCommitsThatClaim() { holding.withLock { $0.enabled = true } }
+
+    /// Returns once a commit is held.
+    func waitUntilCommitHeld() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = holding.withLock { state -> Bool in
+                guard state.held.isEmpty else { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Lets held commits (and later ones) through.
+    func releaseHeldCommits() {
+        let held = holding.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.enabled = false
+            defer { state.held.removeAll() }
+            return state.held
+        }
+        for commit in held { commit.resume() }
+    }
+
     struct Unreachable: Error, CustomStringConvertible {
         var description: String { "the database did not answer (injected)" }
     }
@@ -54,7 +83,21 @@ final class FaultyStore: SagaStore {
         if failingClaims.withLock({ $0 }) { throw Unreachable() }
         return try await base.claim(request)
     }
-    func commit(_ commit: SagaCommit) async throws -> CommitResult { try await base.commit(commit) }
+    func commit(_ commit: SagaCommit) async throws -> CommitResult {
+        if commit.claimNext != nil, holding.withLock({ $0.enabled }) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let (hold, waiters) = holding.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                    guard state.enabled else { return (false, []) }
+                    state.held.append(continuation)
+                    defer { state.waiters.removeAll() }
+                    return (true, state.waiters)
+                }
+                for waiter in waiters { waiter.resume() }
+                if !hold { continuation.resume() }
+            }
+        }
+        return try await base.commit(commit)
+    }
     func requestCancel(sagaID: UUID, now: Date) async throws -> SagaRecord? { try await base.requestCancel(sagaID: sagaID, now: now) }
     func saga(id: UUID) async throws -> SagaRecord? { try await base.saga(id: id) }
     func sagas(ids: [UUID]) async throws -> [SagaRecord] { try await base.sagas(ids: ids) }
