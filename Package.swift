@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ArcadiaStorage", targets: ["ArcadiaStorage"]),
         .library(name: "DigitalOcean", targets: ["DigitalOcean"]),
         .library(name: "FakeDigitalOcean", targets: ["FakeDigitalOcean"]),
+        .library(name: "CloudOps", targets: ["CloudOps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -42,12 +43,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Persistence: the SQLite (default) and PostgreSQL implementations of SagaStore,
-        // with versioned migrations.
+        // DigitalOcean saga steps and templates, inventory and desired state (the CloudStore
+        // protocol; its tables live in ArcadiaStorage).
+        .target(
+            name: "CloudOps",
+            dependencies: [
+                "SagaEngine", "DigitalOcean",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Persistence: the SQLite (default) and PostgreSQL implementations of SagaStore and
+        // CloudStore, with versioned migrations.
         .target(
             name: "ArcadiaStorage",
             dependencies: [
-                "SagaEngine",
+                "SagaEngine", "CloudOps",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -92,6 +103,8 @@ let package = Package(
             dependencies: [
                 "SagaEngine",
                 "ArcadiaStorage",
+                "CloudOps",
+                "DigitalOcean",
                 "FakeDigitalOcean",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +137,8 @@ let package = Package(
         .testTarget(
             name: "ArcadiaTests",
             dependencies: [
-                "SagaEngine", "ArcadiaStorage", "ArcadiaCLI", "arcadia", "DigitalOcean",
+                "SagaEngine", "ArcadiaStorage", "ArcadiaCLI", "arcadia", "DigitalOcean", "CloudOps", "FakeDigitalOcean",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),

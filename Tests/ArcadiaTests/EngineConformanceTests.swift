@@ -100,7 +100,7 @@ struct EngineConformanceTests {
             let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": "0.4"])
             var iterator = parked.makeAsyncIterator()
             let event = try #require(await iterator.next())
-            guard case .parked(let id, _, let until, let reason) = event else { throw TestSetupError("expected a parked event") }
+            guard case .parked(let id, _, let until, let reason, _) = event else { throw TestSetupError("expected a parked event") }
             #expect(id == saga.id && reason == .poll)
             let done = try await engine.waitUntilTerminal(saga.id)
             #expect(done.status == .completed)

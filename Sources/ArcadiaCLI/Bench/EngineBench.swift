@@ -29,7 +29,7 @@ struct EngineBench {
     func run() async throws -> EngineBenchResult {
         let configuration = SagaEngine.Configuration(leaseDuration: .seconds(30), pollInterval: .seconds(1))
         return try await StoreFactory.withStore(url, maximumConnections: connections, logger: logger) { store in
-            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
+            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), configuration: configuration, logger: logger)
             try await parkSleepers(engine)
             var reference: Phase?
             if workers > 1 {

@@ -40,7 +40,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let statisticsFile = self.statisticsFile
         try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, batchConcurrency: concurrency >= 32 ? 2 : 1, logger: logger) {
             store in
-            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, configuration: configuration, logger: logger)
+            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), configuration: configuration, logger: logger)
             let worker = engine.makeWorker(configuration: .init(concurrency: concurrency, announceFinished: announce))
             var groupConfiguration = ServiceGroupConfiguration(
                 services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

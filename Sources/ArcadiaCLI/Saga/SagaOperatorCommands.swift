@@ -11,7 +11,7 @@ private func operate(
     CLIEnvironment.bootstrapLogging(.warning)
     let logger = Logger(label: "arcadia.cli")
     try await StoreFactory.withStore(try database.url(), logger: logger) { store in
-        let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, logger: logger)
+        let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), logger: logger)
         let record = try await action(engine, saga)
         if saga.json {
             print(SagaJSON.render(SagaJSON(record)))

@@ -18,11 +18,10 @@ struct SagaRunCommand: AsyncParsableCommand {
         CLIEnvironment.bootstrapLogging(.warning)
         let logger = Logger(label: "arcadia.cli")
         let start = self.start
-        let registry = CLIEnvironment.registry
-        let inputs = try start.validatedInputs(registry)
+        let inputs = try start.validatedInputs(CLIEnvironment.registry())
         let configuration = engineOptions.configuration
         let status = try await StoreFactory.withStore(try database.url(), logger: logger) { store in
-            let engine = SagaEngine(store: store, registry: registry, configuration: configuration, logger: logger)
+            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), configuration: configuration, logger: logger)
             let events = engine.events()
             let (saga, _) = try await engine.start(start.template, inputs: inputs, options: start.options)
             let id = saga.id
@@ -57,10 +56,11 @@ struct SagaRunCommand: AsyncParsableCommand {
             return "  [\(step)] \(name): running" + (attempt > 1 ? " (attempt \(attempt))" : "")
         case .stepFinished(_, let step, let name, let status, let error):
             return "  [\(step)] \(name): \(status.rawValue)" + (error.map { " (\($0))" } ?? "")
-        case .parked(_, let step, let until, let reason):
+        case .parked(_, let step, let until, let reason, let detail):
             let seconds = max(0, until.timeIntervalSinceNow)
-            return "  [\(step)] \(stepNames.indices.contains(step) ? stepNames[step] : "?"): "
-                + (reason == .retry ? "retrying" : "waiting") + String(format: " in %.1f s", seconds)
+            let name = stepNames.indices.contains(step) ? stepNames[step] : "?"
+            if reason == .poll, let detail { return "  [\(step)] \(name): \(detail)" }
+            return "  [\(step)] \(name): " + (reason == .retry ? "retrying" : "waiting") + String(format: " in %.1f s", seconds)
         case .compensationStarted(_, let step, let reason):
             return "  compensating from step \(step): \(reason)"
         case .claimed, .sagaFinished:

@@ -31,7 +31,7 @@ struct SagaShowCommand: AsyncParsableCommand {
         let logger = Logger(label: "arcadia.cli")
         let saga = self.saga
         try await StoreFactory.withStore(try database.url(), logger: logger) { store in
-            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry, logger: logger)
+            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), logger: logger)
             let detail = try await engine.detail(saga.uuid)
             print(saga.json ? SagaJSON.render(SagaJSON(detail)) : SagaPrinter.detail(detail))
         }

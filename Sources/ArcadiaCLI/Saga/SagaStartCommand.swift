@@ -14,10 +14,9 @@ struct SagaStartCommand: AsyncParsableCommand {
         CLIEnvironment.bootstrapLogging(.warning)
         let logger = Logger(label: "arcadia.cli")
         let start = self.start
-        let registry = CLIEnvironment.registry
-        let inputs = try start.validatedInputs(registry)
+        let inputs = try start.validatedInputs(CLIEnvironment.registry())
         try await StoreFactory.withStore(try database.url(), logger: logger) { store in
-            let engine = SagaEngine(store: store, registry: registry, logger: logger)
+            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), logger: logger)
             let (saga, created) = try await engine.start(start.template, inputs: inputs, options: start.options)
             if start.json {
                 print(SagaJSON.render(SagaJSON(saga)))

@@ -1,4 +1,5 @@
 import ArcadiaStorage
+import CloudOps
 import Foundation
 import Logging
 import SagaEngine
@@ -22,6 +23,14 @@ enum CLIEnvironment {
         }
     }
 
-    /// The steps and templates this build of Arcadia knows.
-    static var registry: SagaRegistry { .builtIn }
+    /// The steps and templates this build of Arcadia knows: the engine's test templates and the
+    /// cloud templates. With a store, the cloud steps get it and the DigitalOcean clients for the
+    /// tokens set in the environment (``DigitalOceanEnvironment``); without one (validating a
+    /// start request before anything is opened), they can validate but not run.
+    static func registry(store: (any CloudStore)? = nil) -> SagaRegistry {
+        var registry = SagaRegistry.builtIn
+        let clients = store == nil ? (nil, nil) : DigitalOceanEnvironment.fromEnvironment().clients()
+        registry.registerCloudTemplates(CloudServices(provisioning: clients.0, inventory: clients.1, store: store))
+        return registry
+    }
 }

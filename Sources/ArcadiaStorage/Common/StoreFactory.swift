@@ -1,3 +1,4 @@
+import CloudOps
 import Logging
 import Metrics
 import PostgresNIO
@@ -5,14 +6,15 @@ import SagaEngine
 
 /// Opens the store a ``DatabaseURL`` names, for the duration of a closure.
 public enum StoreFactory {
-    /// Opens the store, applies migrations if asked, runs `body`, then closes the store.
+    /// Opens the store (the saga tables and the inventory and desired state, on one connection
+    /// pool), applies migrations if asked, runs `body`, then closes the store.
     ///
     /// For PostgreSQL the client runs in a child task while `body` runs, and the server is checked
     /// first so that an unreachable database fails fast with a clear error. `maximumConnections`
     /// and `batchConcurrency` (see ``PostgresSagaStore/Configuration``) apply to PostgreSQL only.
     package static func withStore<T: Sendable>(
         _ url: DatabaseURL, migrate: Bool = true, maximumConnections: Int = 20, batchConcurrency: Int = 2, logger: Logger,
-        metricsFactory: (any MetricsFactory)? = nil, _ body: @Sendable (any SagaStore) async throws -> T
+        metricsFactory: (any MetricsFactory)? = nil, _ body: @Sendable (any SagaStore & CloudStore) async throws -> T
     ) async throws -> T {
         switch url {
         case .sqlite(let path):

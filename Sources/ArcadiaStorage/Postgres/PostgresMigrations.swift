@@ -117,5 +117,48 @@ enum PostgresMigrations {
                 )
                 """,
             ]),
+        // The inventory and the desired state the cloud steps write (the inventory sync extends them).
+        Migration(
+            version: 4, name: "cloud_resources and cloud_provisioned",
+            statements: [
+                """
+                CREATE TABLE cloud_resources (
+                    id bigserial PRIMARY KEY,
+                    provider text NOT NULL,
+                    kind text NOT NULL,
+                    provider_id text NOT NULL,
+                    name text NOT NULL,
+                    region text,
+                    size_slug text,
+                    status text,
+                    tags text[] NOT NULL DEFAULT '{}',
+                    attributes jsonb NOT NULL DEFAULT '{}',
+                    managed boolean NOT NULL DEFAULT false,
+                    creating_saga_id uuid,
+                    deployment_id text,
+                    tenant_id text,
+                    first_seen_at timestamptz NOT NULL,
+                    last_seen_at timestamptz NOT NULL,
+                    deleted_at timestamptz,
+                    UNIQUE (provider, kind, provider_id)
+                )
+                """,
+                "CREATE INDEX cloud_resources_deployment ON cloud_resources (deployment_id) WHERE deployment_id IS NOT NULL",
+                """
+                CREATE TABLE cloud_provisioned (
+                    provider text NOT NULL,
+                    kind text NOT NULL,
+                    provider_id text NOT NULL,
+                    spec jsonb NOT NULL,
+                    spec_version integer NOT NULL,
+                    saga_id uuid NOT NULL,
+                    deployment_id text,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    PRIMARY KEY (provider, kind, provider_id)
+                )
+                """,
+                "CREATE INDEX cloud_provisioned_deployment ON cloud_provisioned (deployment_id) WHERE deployment_id IS NOT NULL",
+            ]),
     ]
 }

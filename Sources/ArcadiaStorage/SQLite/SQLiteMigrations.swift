@@ -98,5 +98,48 @@ enum SQLiteMigrations {
                 "CREATE INDEX saga_runs_leased ON saga_runs (run_at) WHERE \(SagaSQL.leasedPredicate)",
                 "CREATE INDEX saga_runs_lease_owner ON saga_runs (lease_owner) WHERE lease_owner IS NOT NULL",
             ]),
+        // The inventory and the desired state the cloud steps write (the inventory sync extends them).
+        Migration(
+            version: 3, name: "cloud_resources and cloud_provisioned",
+            statements: [
+                """
+                CREATE TABLE cloud_resources (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    provider TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    provider_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    region TEXT,
+                    size_slug TEXT,
+                    status TEXT,
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    attributes TEXT NOT NULL DEFAULT '{}',
+                    managed INTEGER NOT NULL DEFAULT 0,
+                    creating_saga_id TEXT,
+                    deployment_id TEXT,
+                    tenant_id TEXT,
+                    first_seen_at REAL NOT NULL,
+                    last_seen_at REAL NOT NULL,
+                    deleted_at REAL,
+                    UNIQUE (provider, kind, provider_id)
+                )
+                """,
+                "CREATE INDEX cloud_resources_deployment ON cloud_resources (deployment_id) WHERE deployment_id IS NOT NULL",
+                """
+                CREATE TABLE cloud_provisioned (
+                    provider TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    provider_id TEXT NOT NULL,
+                    spec TEXT NOT NULL,
+                    spec_version INTEGER NOT NULL,
+                    saga_id TEXT NOT NULL,
+                    deployment_id TEXT,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (provider, kind, provider_id)
+                )
+                """,
+                "CREATE INDEX cloud_provisioned_deployment ON cloud_provisioned (deployment_id) WHERE deployment_id IS NOT NULL",
+            ]),
     ]
 }

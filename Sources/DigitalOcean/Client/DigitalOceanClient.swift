@@ -120,7 +120,17 @@ public final class DigitalOceanClient: Sendable {
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: payload))
             }
-            if configuration.pacesRequests { await pacer.acquire() }
+            if configuration.pacesRequests {
+                do {
+                    try await pacer.acquire(maxWait: configuration.retry.maxRateLimitWait - waitedForLimits)
+                } catch let wait as RateLimitPacer.WaitTooLong {
+                    let seconds = max(0, wait.until.timeIntervalSinceNow)
+                    throw DigitalOceanError(
+                        code: .rateLimited,
+                        message: "the token's rate-limit budget is spent for \(Int(seconds.rounded(.up))) s more; nothing was sent",
+                        isRetryable: true, retryAfter: .milliseconds(Int64(seconds * 1000) + 1), operation: operation, attempts: attempt - 1)
+                }
+            }
             let result: APIResponse
             do {
                 let response = try await httpClient.execute(
@@ -132,6 +142,8 @@ public final class DigitalOceanClient: Sendable {
                     status: Int(response.status.code), headers: headers, body: Data(bytes.readableBytesView), operation: operation, attempts: attempt)
             } catch {
                 if configuration.pacesRequests { await pacer.complete(status: nil, headers: nil) }
+                // A cancelled task stops here, never retries: the caller is gone.
+                if Task.isCancelled || error is CancellationError { throw CancellationError() }
                 let notSent = Self.isConnectFailure(error)
                 let failure = DigitalOceanError(
                     code: .transport, message: "the request did not complete: \(Self.describe(error))", isRetryable: true,
@@ -148,15 +160,18 @@ public final class DigitalOceanClient: Sendable {
             if configuration.pacesRequests { await pacer.complete(status: result.status, headers: limits) }
             if (200..<300).contains(result.status) { return result }
 
-            let failure = Self.httpError(result, idempotent: idempotent)
+            var failure = Self.httpError(result, idempotent: idempotent)
+            if result.status == 429 {
+                let untilReset = limits.map { Duration.milliseconds(Int64(max(0, $0.reset.timeIntervalSinceNow) * 1000)) }
+                failure.retryAfter = limits?.retryAfter ?? untilReset
+            }
             // Retried here: 429 (never applied) for every method; 5xx except 501 for idempotent ones.
             // Everything else, transient 422s included, goes to the caller with its flags.
             let retriedHere = result.status == 429 || (idempotent && result.status >= 500 && result.status != 501)
             guard attempt < configuration.retry.maxAttempts, retriedHere else { throw failure }
             if result.status == 429 {
                 // Not applied: safe to repeat for every method. Wait as long as DigitalOcean asks.
-                let untilReset = limits.map { Duration.milliseconds(Int64(max(0, $0.reset.timeIntervalSinceNow) * 1000)) }
-                let delay = limits?.retryAfter ?? untilReset ?? configuration.retry.backoff(after: attempt)
+                let delay = failure.retryAfter ?? configuration.retry.backoff(after: attempt)
                 waitedForLimits += delay
                 guard waitedForLimits <= configuration.retry.maxRateLimitWait else { throw failure }
                 logger.notice("rate limited by DigitalOcean; waiting", metadata: ["do.operation": "\(operation)", "do.wait_s": "\(delay.seconds)"])

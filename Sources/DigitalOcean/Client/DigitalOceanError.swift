@@ -14,6 +14,7 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
             case invalidToken = "invalid_token"
             case invalidRequest = "invalid_request"
             case invalidResponse = "invalid_response"
+            case rateLimited = "rate_limited"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -30,6 +31,9 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code(.invalidRequest)
         /// The API answered with a body the client could not decode.
         public static let invalidResponse = Code(.invalidResponse)
+        /// The token's rate-limit budget is spent for longer than the client may wait
+        /// (``DigitalOceanClient/Retry/maxRateLimitWait``); nothing was sent. See ``DigitalOceanError/retryAfter``.
+        public static let rateLimited = Code(.rateLimited)
 
         public var description: String { value.rawValue }
     }
@@ -50,6 +54,9 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
     /// Whether the request may have been applied even though it failed (a POST whose response
     /// was lost or that got a 5xx). Look before repeating it.
     public var isAmbiguous: Bool
+    /// How long to wait before trying again: DigitalOcean's `retry-after`, or the time until
+    /// the token's window resets (429s and ``Code/rateLimited``).
+    public var retryAfter: Duration?
     /// The HTTP method and path (no query, no token) of the request.
     public var operation: String
     /// How many times the request was sent.
@@ -58,8 +65,9 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
     /// Creates an error.
     public init(
         code: Code, status: Int? = nil, id: String? = nil, message: String, requestID: String? = nil,
-        isRetryable: Bool = false, isAmbiguous: Bool = false, operation: String = "", attempts: Int = 0
+        isRetryable: Bool = false, isAmbiguous: Bool = false, retryAfter: Duration? = nil, operation: String = "", attempts: Int = 0
     ) {
+        self.retryAfter = retryAfter
         self.code = code
         self.status = status
         self.id = id
@@ -75,8 +83,9 @@ public struct DigitalOceanError: Error, Sendable, CustomStringConvertible {
     /// to delete and can be treated as done.
     public var isNotFound: Bool { status == 404 }
 
-    /// DigitalOcean refused the request as rate limited (HTTP 429).
-    public var isRateLimited: Bool { status == 429 }
+    /// DigitalOcean refused the request as rate limited (HTTP 429), or the client held it back
+    /// because the token's budget is spent for longer than it may wait.
+    public var isRateLimited: Bool { status == 429 || code == .rateLimited }
 
     public var description: String {
         var text = "DigitalOcean \(operation.isEmpty ? "request" : operation) failed"

@@ -17,23 +17,45 @@ actor RateLimitPacer {
 
     static func shared(for key: String) -> RateLimitPacer { registry.pacer(for: key) }
 
+    /// The pacer would hold a request longer than the caller allows: nothing was sent.
+    struct WaitTooLong: Error {
+        /// When the token may send again.
+        var until: Date
+    }
+
     private var known: RateLimitStatus?
     /// The API answered without rate-limit headers (a proxy, another implementation): there is
     /// nothing to pace by, so requests are not held back to one probe at a time.
     private var headerless = false
     private var inFlight = 0
     private var blockedUntil: Date?
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter = 0
 
     /// Requests that may go out now without waiting (`nil` while nothing is known).
     var budget: Int? { known.map { $0.remaining - inFlight } }
 
-    /// Waits until a request may be sent.
-    func acquire() async {
+    /// Requests counted as in flight.
+    var requestsInFlight: Int { inFlight }
+
+    /// Callers waiting in ``acquire(maxWait:)`` (for tests).
+    private(set) var waiting = 0
+
+    /// Waits until a request may be sent, and counts it in flight.
+    ///
+    /// - Parameter maxWait: the longest the caller accepts to wait for the token's window to
+    ///   reset; a longer wait throws ``WaitTooLong`` at once (the caller parks its work durably
+    ///   instead of holding memory and a task for up to an hour).
+    /// - Throws: `CancellationError` as soon as the task is cancelled, wherever it waits.
+    func acquire(maxWait: Duration = .seconds(3600)) async throws {
         while true {
+            try Task.checkCancellation()
             let now = Date()
             if let blockedUntil, blockedUntil > now {
-                await sleep(until: blockedUntil)
+                guard blockedUntil.timeIntervalSince(now) <= maxWait.seconds else { throw WaitTooLong(until: blockedUntil) }
+                waiting += 1
+                defer { waiting -= 1 }
+                try await Task.sleep(for: .milliseconds(Int64(blockedUntil.timeIntervalSince(now) * 1000) + 1))
                 continue
             }
             blockedUntil = nil
@@ -43,7 +65,7 @@ actor RateLimitPacer {
                     inFlight += 1
                     return
                 }
-                await waitForAnswer()
+                try await waitForAnswer()
                 continue
             }
             if known.remaining - inFlight > 0 {
@@ -51,10 +73,11 @@ actor RateLimitPacer {
                 return
             }
             if inFlight > 0 {
-                await waitForAnswer()
+                try await waitForAnswer()
                 continue
             }
             if known.reset > now {
+                guard known.reset.timeIntervalSince(now) <= maxWait.seconds else { throw WaitTooLong(until: known.reset) }
                 blockedUntil = known.reset
                 continue
             }
@@ -81,19 +104,29 @@ actor RateLimitPacer {
                 known = headers
             }
         }
-        let resumed = waiters
+        let resumed = waiters.values
         waiters.removeAll()
         for waiter in resumed { waiter.resume() }
     }
 
-    private func waitForAnswer() async {
-        await withCheckedContinuation { waiters.append($0) }
+    /// Waits for the next answer; a cancelled task stops waiting at once.
+    private func waitForAnswer() async throws {
+        let id = nextWaiter
+        nextWaiter += 1
+        waiting += 1
+        defer { waiting -= 1 }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { waiters[id] = continuation }
+            }
+        } onCancel: {
+            Task { await self.stopWaiting(id) }
+        }
+        try Task.checkCancellation()
     }
 
-    private func sleep(until date: Date) async {
-        let interval = date.timeIntervalSinceNow
-        guard interval > 0 else { return }
-        try? await Task.sleep(for: .milliseconds(Int64(interval * 1000) + 1))
+    private func stopWaiting(_ id: Int) {
+        waiters.removeValue(forKey: id)?.resume()
     }
 }
 

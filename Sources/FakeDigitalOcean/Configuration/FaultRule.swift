@@ -14,6 +14,9 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case actionErrored = "action_errored"
         /// The request is applied, then the connection is dropped before any answer.
         case responseLost = "response_lost"
+        /// The request is applied, then answered with a 5xx (``FaultRule/status``, default 500):
+        /// DigitalOcean's "committed, then 500".
+        case serverErrorAfterApply = "server_error_after_apply"
     }
 
     /// HTTP method to match (`POST`); `nil` or `*` matches every method.

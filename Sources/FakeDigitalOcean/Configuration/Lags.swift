@@ -39,6 +39,15 @@ public struct Lags: Codable, Sendable, Equatable {
     public static let zero = Lags(
         dropletCreate: 0, action: 0, snapshotAction: 0, listVisibility: 0, getNotFound: 0, snapshotListing: 0, deleteLinger: 0, statusLag: 0)
 
+    /// Every lag multiplied by `factor`: DigitalOcean's behaviours kept, in less time (tests run
+    /// with the lags switched on at a hundredth of their length).
+    public func scaled(by factor: Double) -> Lags {
+        Lags(
+            dropletCreate: dropletCreate * factor, action: action * factor, snapshotAction: snapshotAction * factor,
+            listVisibility: listVisibility * factor, getNotFound: getNotFound * factor, snapshotListing: snapshotListing * factor,
+            deleteLinger: deleteLinger * factor, statusLag: statusLag * factor)
+    }
+
     private enum CodingKeys: String, CodingKey {
         case dropletCreate = "droplet_create", action, snapshotAction = "snapshot_action", listVisibility = "list_visibility"
         case getNotFound = "get_not_found", snapshotListing = "snapshot_listing", deleteLinger = "delete_linger", statusLag = "status_lag"

@@ -24,6 +24,7 @@ extension World {
         }
         let regionSlug = request.string("region") ?? "nyc3"
         guard Catalog.region(regionSlug) != nil else { throw APIFailure.unprocessable("Region is not available") }
+        guard Catalog.offers(regionSlug, sizeSlug) else { throw APIFailure.unprocessable("Size is not available in this region.") }
         let imageID: Int
         if let slug = body["image"]?.stringValue, let image = Catalog.images.first(where: { $0.slug == slug }) {
             imageID = image.id

@@ -136,6 +136,7 @@ public final class Simulator: Sendable {
         }
         let actionFails = decision.faults.contains { $0.kind == .actionErrored }
         let responseLost = isWrite && decision.faults.contains { $0.kind == .responseLost }
+        let errorAfterApply = isWrite ? decision.faults.first { $0.kind == .serverErrorAfterApply } : nil
         let result: Result<SimResponse, APIFailure> = world.withLock { world in
             let now = world.now
             world.settle(now)
@@ -154,10 +155,19 @@ public final class Simulator: Sendable {
                 let status = (try? result.get().status) ?? { if case .failure(let f) = result { return f.status } else { return 0 } }()
                 world.appendAudit(
                     exchange: exchange, route: route.template, token: tokenLabel, requestID: requestID, status: status,
-                    fault: responseLost ? FaultRule.Kind.responseLost.rawValue : (actionFails ? FaultRule.Kind.actionErrored.rawValue : nil),
+                    fault: responseLost
+                        ? FaultRule.Kind.responseLost.rawValue
+                        : errorAfterApply != nil
+                            ? FaultRule.Kind.serverErrorAfterApply.rawValue : (actionFails ? FaultRule.Kind.actionErrored.rawValue : nil),
                     created: (try? result.get().created) ?? [], body: body, now: now)
             }
             return result
+        }
+        if let fault = errorAfterApply, case .success = result {
+            let status = fault.status ?? 500
+            return failure(
+                APIFailure(status: status, id: status == 503 ? "service_unavailable" : "server_error", message: "Unexpected server-side error"),
+                requestID: requestID, limits: decision.limits)
         }
         switch result {
         case .success(let response):

@@ -32,6 +32,10 @@ enum Catalog {
         SizeSpec(
             slug: "s-1vcpu-1gb", memory: 1024, vcpus: 1, disk: 25, transfer: "1.0", priceMonthly: "5.0", priceHourly: "0.00743999984115362",
             description: "Basic"),
+        // The size the first real runs used (syd1), and DigitalOcean's smallest.
+        SizeSpec(
+            slug: "s-1vcpu-512mb-10gb", memory: 512, vcpus: 1, disk: 10, transfer: "0.5", priceMonthly: "4.0",
+            priceHourly: "0.00595238", description: "Basic"),
         SizeSpec(
             slug: "s-1vcpu-2gb", memory: 2048, vcpus: 1, disk: 50, transfer: "2.0", priceMonthly: "12.0", priceHourly: "0.01786000095307827",
             description: "Basic"),
@@ -51,8 +55,16 @@ enum Catalog {
         RegionSpec(slug: "nyc3", name: "New York 3"), RegionSpec(slug: "tor1", name: "Toronto 1"),
         RegionSpec(slug: "sfo3", name: "San Francisco 3"), RegionSpec(slug: "ams3", name: "Amsterdam 3"),
         RegionSpec(slug: "fra1", name: "Frankfurt 1"), RegionSpec(slug: "lon1", name: "London 1"),
-        RegionSpec(slug: "sgp1", name: "Singapore 1"),
+        RegionSpec(slug: "sgp1", name: "Singapore 1"), RegionSpec(slug: "syd1", name: "Sydney 1"),
+        RegionSpec(slug: "blr1", name: "Bangalore 1"),
     ]
+
+    /// Sizes a region does not offer: a create there gets DigitalOcean's 422 "Size is not
+    /// available in this region." (the larger Basic sizes are sold out in Bangalore here).
+    static let unavailable: [String: Set<String>] = ["blr1": ["s-2vcpu-4gb", "s-4vcpu-8gb"]]
+
+    /// Whether `region` offers `size`.
+    static func offers(_ region: String, _ size: String) -> Bool { !(unavailable[region]?.contains(size) ?? false) }
 
     static let regionFeatures = ["private_networking", "backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"]
 
@@ -77,7 +89,8 @@ enum Catalog {
         .object([
             ("slug", .string(size.slug)), ("memory", .int(size.memory)), ("vcpus", .int(size.vcpus)), ("disk", .int(size.disk)),
             ("transfer", .number(size.transfer)), ("price_monthly", .number(size.priceMonthly)), ("price_hourly", .number(size.priceHourly)),
-            ("regions", .strings(regions.map(\.slug))), ("available", .bool(true)), ("description", .string(size.description)),
+            ("regions", .strings(regions.map(\.slug).filter { offers($0, size.slug) })), ("available", .bool(true)),
+            ("description", .string(size.description)),
             (
                 "disk_info",
                 .array([.object([("type", .string("local")), ("size", .object([("amount", .int(size.disk)), ("unit", .string("gib"))]))])])
@@ -89,7 +102,7 @@ enum Catalog {
         let region = region(slug) ?? RegionSpec(slug: slug, name: slug)
         return .object([
             ("name", .string(region.name)), ("slug", .string(region.slug)), ("features", .strings(regionFeatures)), ("available", .bool(true)),
-            ("sizes", .strings(sizes.map(\.slug))),
+            ("sizes", .strings(sizes.map(\.slug).filter { offers(slug, $0) })),
         ])
     }
 

@@ -157,7 +157,8 @@ struct SagaExecutor: Sendable {
         engine.metrics.stepDuration(step: run.name, phase: run.phase.rawValue, ContinuousClock.now - started)
         switch result {
         case .success(.some(.done(let outputs))): return .done(outputs)
-        case .success(.some(.pollAgain(let delay, let outputs))): return .pollAgain(after: delay, outputs: outputs)
+        case .success(.some(.pollAgain(let delay, let outputs, let waitingFor))):
+            return .pollAgain(after: delay, outputs: outputs, waitingFor: waitingFor)
         case .success(.none): return .compensated
         case .failure(let error):
             if handle.timedOut { return .timedOut }

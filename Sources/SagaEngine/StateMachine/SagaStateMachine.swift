@@ -88,7 +88,7 @@ package struct SagaStateMachine: Sendable {
     /// What a step run returned.
     package enum StepResult: Sendable, Hashable {
         case done([String: JSONValue])
-        case pollAgain(after: Duration, outputs: [String: JSONValue])
+        case pollAgain(after: Duration, outputs: [String: JSONValue], waitingFor: String? = nil)
         case compensated
         case failed(message: String, retryable: Bool, retryAfter: Duration?)
         /// The run passed its deadline and was interrupted.
@@ -124,7 +124,7 @@ package struct SagaStateMachine: Sendable {
     private enum AfterCommit: Sendable {
         case advanced(from: Int)
         case finished(SagaStatus)
-        case parked(until: Date, kind: WaitKind)
+        case parked(until: Date, kind: WaitKind, detail: String?)
         case compensationBegun(from: Int, reason: String, stepUpdates: [StepUpdate])
         case compensationStepBegun(index: Int, name: String, polls: Int, timeout: Duration?)
         case compensationRecorded([StepUpdate])
@@ -199,8 +199,8 @@ package struct SagaStateMachine: Sendable {
             saga.status = status
             events.append(.sagaFinished(sagaID: saga.id, status: status))
             return .stop(.finished(status, claim: result.claim))
-        case .parked(let until, let kind):
-            events.append(.parked(sagaID: saga.id, step: saga.currentStep, until: until, reason: kind))
+        case .parked(let until, let kind, let detail):
+            events.append(.parked(sagaID: saga.id, step: saga.currentStep, until: until, reason: kind, detail: detail))
             return .stop(.parked(until: until, kind: kind, claim: result.claim))
         case .compensationBegun(let index, let reason, let updates):
             for update in updates {
@@ -303,15 +303,15 @@ package struct SagaStateMachine: Sendable {
             return commit(
                 .advance(saga, completed: index, output: outputs, context: saga.context, leaseUntil: leaseUntil(signals), now: signals.now),
                 .advanced(from: index))
-        case .pollAgain(let delay, let outputs):
+        case .pollAgain(let delay, let outputs, let waitingFor):
             saga.context.merge(outputs) { _, new in new }
             let until = signals.now.addingTimeInterval(delay.seconds)
+            let detail = "poll \(polls + 1)" + (waitingFor.map { ": waiting for \($0)" } ?? "") + "; next look in \(Self.format(delay))"
             return commit(
                 .park(
                     saga, at: index, until: until, kind: .poll, context: saga.context, stepUpdates: [],
-                    event: NewSagaEvent(.stepWaiting, step: index, detail: "poll again in \(Self.format(delay))"),
-                    claimNext: claimNext(signals), now: signals.now),
-                .parked(until: until, kind: .poll))
+                    event: NewSagaEvent(.stepWaiting, step: index, detail: detail), claimNext: claimNext(signals), now: signals.now),
+                .parked(until: until, kind: .poll, detail: detail))
         case .failed(let message, let retryable, let retryAfter):
             if cancelled {
                 return beginCompensation(
@@ -348,7 +348,7 @@ package struct SagaStateMachine: Sendable {
                     .stepRetryScheduled, step: run.index,
                     detail: "attempt \(attempts) failed: \(message); retrying in \(Self.format(delay))"),
                 claimNext: claimNext(signals), now: signals.now),
-            .parked(until: until, kind: .retry))
+            .parked(until: until, kind: .retry, detail: nil))
     }
 
     private mutating func failForward(index: Int, message: String, ran: Bool, _ signals: Signals) -> Action {
@@ -446,7 +446,7 @@ package struct SagaStateMachine: Sendable {
                     .compensationRetryScheduled, step: index,
                     detail: "compensation attempt \(attempts) failed: \(message); retrying in \(Self.format(delay))"),
                 claimNext: claimNext(signals), now: signals.now),
-            .parked(until: until, kind: .retry))
+            .parked(until: until, kind: .retry, detail: nil))
     }
 
     private mutating func recordCompensation(_ updates: [StepUpdate], _ events: [NewSagaEvent], _ signals: Signals) -> Action {

@@ -4,8 +4,9 @@ public enum StepOutcome: Sendable, Hashable {
     case done([String: JSONValue])
     /// The step is not finished and wants to be executed again after the given delay (a durable
     /// wait: the saga is parked and no worker is held). Outputs are merged into the context now,
-    /// so the next poll can see them.
-    case pollAgain(after: Duration, outputs: [String: JSONValue] = [:])
+    /// so the next poll can see them. `waitingFor` says what the step waits for (shown in the
+    /// saga's events and by `saga run`), for example "action 123 (snapshot) to complete".
+    case pollAgain(after: Duration, outputs: [String: JSONValue] = [:], waitingFor: String? = nil)
 
     /// The step finished with no outputs.
     public static var done: StepOutcome { .done([:]) }

@@ -8,6 +8,10 @@ public struct InputSpec: Sendable, Hashable {
         case int
         case bool
         case double
+        /// A list of strings: a JSON array, or on the command line `a,b,c` or `["a","b"]`.
+        case stringList = "string_list"
+        /// A JSON object (on the command line, its JSON text).
+        case object
     }
 
     public var name: String
@@ -21,6 +25,10 @@ public struct InputSpec: Sendable, Hashable {
         self.type = type
         self.defaultValue = defaultValue
         self.summary = summary
+    }
+
+    private static func parse(_ text: String) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 
     /// Whether the input must be given.
@@ -44,6 +52,17 @@ public struct InputSpec: Sendable, Hashable {
                 return .double(v)
             }
             return nil
+        case (.stringList, .array(let items)):
+            return items.allSatisfy { $0.stringValue != nil } ? value : nil
+        case (.stringList, .string(let text)):
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") { return Self.parse(trimmed).flatMap { coerce($0) } }
+            let items = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return .array(items.map { .string($0) })
+        case (.object, .object): return value
+        case (.object, .string(let text)):
+            guard case .object? = Self.parse(text) else { return nil }
+            return Self.parse(text)
         case (.bool, .bool): return value
         case (.bool, .string(let s)):
             switch s.lowercased() {

@@ -78,5 +78,5 @@ public struct SagaTemplate: Sendable {
 }
 
 extension InputSpec.ValueType {
-    fileprivate var article: String { self == .int ? "an" : "a" }
+    fileprivate var article: String { self == .int || self == .object ? "an" : "a" }
 }

@@ -1,0 +1,63 @@
+import DigitalOcean
+import Foundation
+import SagaEngine
+
+/// Puts the new droplet in the inventory (`cloud_resources`) at once, not at the next sync, and
+/// records what was asked for as its desired state (`cloud_provisioned`: size, region, image,
+/// tags, with the saga). Compensation removes both rows (the droplet itself is destroyed by
+/// `create_droplet`'s compensation).
+public struct RegisterDropletStep: SagaStep {
+    public let name = "register_droplet"
+    let services: CloudServices
+
+    public init(services: CloudServices) { self.services = services }
+
+    public func execute(_ context: StepContext) async throws -> StepOutcome {
+        try await CloudCall.execute(context) {
+            let client = try services.provisioningClient()
+            guard let id = context.contextInt("droplet_id") else {
+                throw CloudStepError(.badInput, "no droplet_id in the saga context: create_droplet must run first")
+            }
+            let droplet = try await client.droplet(id: id)
+            let deployment = context.input("deployment_id").flatMap { $0.isEmpty ? nil : $0 }
+            let resource = CloudResource.droplet(droplet, sagaID: context.sagaID, deploymentID: deployment, seenAt: context.now)
+            try await services.store.upsertResource(resource)
+            let request = try CreateDropletStep(services: services).request(context)
+            let image: JSONValue = context.input("image").map { .string($0) } ?? .null
+            try await services.store.putProvisioned(
+                ProvisionedResource(
+                    kind: ResourceKind.droplet, providerID: String(id),
+                    spec: [
+                        "name": .string(droplet.name), "size_slug": .string(request.size), "region": .string(request.region ?? ""), "image": image,
+                        "tags": .array((request.tags ?? []).map { .string($0) }),
+                    ],
+                    sagaID: context.sagaID, deploymentID: deployment, createdAt: context.now, updatedAt: context.now))
+            return .done(["registered_droplet_id": .int(id)])
+        }
+    }
+
+    public func compensate(_ context: StepContext) async throws {
+        guard let id = context.contextInt("droplet_id") else { return }
+        try await services.store.removeProvisioned(kind: ResourceKind.droplet, providerID: String(id))
+        try await services.store.removeResource(kind: ResourceKind.droplet, providerID: String(id))
+    }
+}
+
+extension CloudResource {
+    /// The inventory row of a droplet as DigitalOcean shows it.
+    public static func droplet(_ droplet: Droplet, sagaID: UUID?, deploymentID: String?, seenAt: Date) -> CloudResource {
+        var attributes: [String: JSONValue] = [
+            "memory_mb": .int(droplet.memory), "vcpus": .int(droplet.vcpus), "disk_gb": .int(droplet.disk),
+            "image_id": .int(droplet.image.id),
+        ]
+        if let slug = droplet.image.slug { attributes["image_slug"] = .string(slug) }
+        if let ip = droplet.publicIPv4 { attributes["public_ipv4"] = .string(ip) }
+        if let ip = droplet.networks.v4.first(where: { $0.type == "private" })?.ipAddress { attributes["private_ipv4"] = .string(ip) }
+        let deployment = deploymentID ?? droplet.tags.first { $0.hasPrefix("deployment:") }.map { String($0.dropFirst("deployment:".count)) }
+        return CloudResource(
+            kind: ResourceKind.droplet, providerID: String(droplet.id), name: droplet.name, region: droplet.region.slug,
+            sizeSlug: droplet.sizeSlug, status: droplet.status, tags: droplet.tags, attributes: attributes,
+            managed: droplet.tags.contains(CloudTags.managed), creatingSagaID: sagaID, deploymentID: deployment, firstSeenAt: seenAt,
+            lastSeenAt: seenAt)
+    }
+}

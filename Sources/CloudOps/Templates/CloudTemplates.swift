@@ -1,0 +1,128 @@
+import DigitalOcean
+import SagaEngine
+
+extension SagaRegistry {
+    /// Registers the cloud steps with their services, and the cloud templates:
+    /// `snapshot-droplet`, `provision-droplet`, `destroy-droplet`, `upsert-dns`, `delete-dns`,
+    /// `suspend-deployment`, `resume-deployment` and `offboard-deployment`.
+    ///
+    /// Templates validate their inputs without any credential; a step that needs a missing token
+    /// fails with an error naming the variable to set.
+    public mutating func registerCloudTemplates(_ services: CloudServices) {
+        register(CreateDropletSnapshotStep(services: services))
+        register(UpsertDnsRecordStep(services: services))
+        register(DeleteDnsRecordStep(services: services))
+        register(CreateDropletStep(services: services))
+        register(WaitDropletActiveStep(services: services))
+        register(RegisterDropletStep(services: services))
+        register(DestroyDropletStep(services: services))
+        register(PowerDeploymentStep(services: services, powerOn: false))
+        register(PowerDeploymentStep(services: services, powerOn: true))
+        register(SnapshotDeploymentStep(services: services))
+        register(DestroyDeploymentDropletsStep(services: services))
+        register(RemoveDeploymentDnsStep(services: services))
+
+        let dropletID = InputSpec("droplet_provider_id", .string, summary: "DigitalOcean's numeric droplet id")
+        let deployment = InputSpec("deployment_id", .string, summary: "the deployment")
+        let optionalDeployment = InputSpec(
+            "deployment_id", .string, default: "", summary: "tags the droplet deployment:<id>, and makes it part of that deployment")
+        let dropletLock: @Sendable ([String: JSONValue]) -> [String] = { inputs in
+            ["droplet:\(inputs["droplet_provider_id"]?.stringValue ?? "")"]
+        }
+        let deploymentLock: @Sendable ([String: JSONValue]) -> [String] = { inputs in
+            ["deployment:\(inputs["deployment_id"]?.stringValue ?? "")"]
+        }
+        register(
+            SagaTemplate(
+                name: "snapshot-droplet", kind: .provision, summary: "snapshot a droplet (kept on failure of later steps: deleted on rollback)",
+                inputs: [dropletID, InputSpec("snapshot_label", .string, default: "", summary: "a label kept with the saga")],
+                lockKeys: dropletLock, resolveSteps: Self.dropletSteps(["create_droplet_snapshot"])))
+        register(
+            SagaTemplate(
+                name: "provision-droplet", kind: .provision, summary: "create a droplet, wait until it is active, register it",
+                inputs: [
+                    InputSpec("name", .string, summary: "droplet name"), InputSpec("region", .string, summary: "region slug, e.g. syd1"),
+                    InputSpec("size_slug", .string, summary: "size slug, e.g. s-1vcpu-512mb-10gb"),
+                    InputSpec("image", .string, summary: "image slug or numeric id"),
+                    InputSpec("tags", .stringList, default: .array([]), summary: "extra tags"),
+                    InputSpec("ssh_keys", .stringList, default: .array([]), summary: "SSH key ids or fingerprints"), optionalDeployment,
+                ],
+                steps: ["create_droplet", "wait_droplet_active", "register_droplet"]
+            ) { inputs in
+                let deployment = inputs["deployment_id"]?.stringValue ?? ""
+                return deployment.isEmpty ? [] : ["deployment:\(deployment)"]
+            })
+        register(
+            SagaTemplate(
+                name: "destroy-droplet", kind: .offboard, summary: "destroy a droplet and mark it deleted", inputs: [dropletID],
+                lockKeys: dropletLock, resolveSteps: Self.dropletSteps(["destroy_droplet"])))
+        let dnsInputs = [
+            InputSpec("dns_domain", .string, summary: "the zone, e.g. example.com"),
+            InputSpec("dns_record_type", .string, summary: "A, AAAA, CNAME, MX, TXT, NS, SRV or CAA"),
+            InputSpec("dns_record_name", .string, summary: "relative (www), fully qualified, or @ for the apex"),
+        ]
+        let dnsLock: @Sendable ([String: JSONValue]) -> [String] = { inputs in
+            let domain = (inputs["dns_domain"]?.stringValue ?? "").lowercased()
+            let type = (inputs["dns_record_type"]?.stringValue ?? "").uppercased()
+            return ["dns:\(domain)/\(type)/\(DNSNames.relativeName(inputs["dns_record_name"]?.stringValue ?? "", domain: domain))"]
+        }
+        register(
+            SagaTemplate(
+                name: "upsert-dns", kind: .provision, summary: "ensure a DNS record (created, noop or updated)",
+                inputs: dnsInputs + [
+                    InputSpec("dns_record_data", .string, summary: "the record's data"),
+                    InputSpec("dns_record_ttl", .int, default: 1800, summary: "TTL in seconds"), optionalDeployment,
+                ],
+                failurePolicy: .compensate, lockKeys: dnsLock, resolveSteps: Self.dnsSteps("upsert_dns_record")))
+        register(
+            SagaTemplate(
+                name: "delete-dns", kind: .offboard, summary: "delete a DNS record by type and name (absent succeeds)", inputs: dnsInputs,
+                failurePolicy: .compensate, lockKeys: dnsLock, resolveSteps: Self.dnsSteps("delete_dns_record")))
+        register(
+            SagaTemplate(
+                name: "suspend-deployment", kind: .suspend, summary: "power off every droplet of a deployment", inputs: [deployment],
+                steps: ["power_off_deployment"], lockKeys: deploymentLock))
+        register(
+            SagaTemplate(
+                name: "resume-deployment", kind: .suspend, summary: "power on every droplet of a deployment", inputs: [deployment],
+                steps: ["power_on_deployment"], lockKeys: deploymentLock))
+        register(
+            SagaTemplate(
+                name: "offboard-deployment", kind: .offboard, summary: "snapshot and destroy a deployment's droplets, remove its DNS records",
+                inputs: [deployment], steps: ["snapshot_deployment", "destroy_deployment_droplets", "remove_deployment_dns"],
+                lockKeys: deploymentLock))
+    }
+
+    /// Checks the droplet id is a DigitalOcean id (a positive number), then names the steps.
+    private static func dropletSteps(_ steps: [String]) -> @Sendable ([String: JSONValue]) throws -> [String] {
+        { inputs in
+            let text = inputs["droplet_provider_id"]?.stringValue ?? ""
+            guard let id = Int(text), id > 0 else {
+                throw StepFailure.permanent("input 'droplet_provider_id' must be DigitalOcean's numeric droplet id, got '\(text)'")
+            }
+            return steps
+        }
+    }
+
+    /// Validates the DNS inputs together, then names the one step.
+    private static func dnsSteps(_ step: String) -> @Sendable ([String: JSONValue]) throws -> [String] {
+        { inputs in
+            var problems: [String] = []
+            let type = (inputs["dns_record_type"]?.stringValue ?? "").uppercased()
+            let known = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"]
+            if !known.contains(type) { problems.append("input 'dns_record_type' must be one of \(known.joined(separator: ", ")), got '\(type)'") }
+            let domain = inputs["dns_domain"]?.stringValue ?? ""
+            if domain.isEmpty || !domain.contains(".") || domain.contains(" ") {
+                problems.append("input 'dns_domain' must be a domain name such as example.com, got '\(domain)'")
+            }
+            if let ttl = inputs["dns_record_ttl"]?.intValue, !(30...86_400).contains(ttl) {
+                problems.append("input 'dns_record_ttl' must be between 30 and 86400 seconds, got \(ttl)")
+            }
+            if (inputs["dns_record_name"]?.stringValue ?? "").isEmpty {
+                problems.append("input 'dns_record_name' must not be empty (use @ for the apex)")
+            }
+            guard problems.isEmpty else { throw StepFailure.permanent(problems.joined(separator: "; ")) }
+            return [step]
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import ArcadiaStorage
+import CloudOps
+import DigitalOcean
+import FakeDigitalOcean
+import Foundation
+import SagaEngine
+import Testing
+
+/// The cloud templates against the DigitalOcean simulator over HTTP, its lags switched on (at a
+/// hundredth of DigitalOcean's), on every backend.
+@Suite("Cloud steps", .timeLimit(.minutes(5)))
+struct CloudStepsTests {
+    static func provisionInputs(_ name: String, deployment: String = "") -> [String: JSONValue] {
+        [
+            "name": .string(name), "region": "syd1", "size_slug": "s-1vcpu-512mb-10gb", "image": "ubuntu-24-04-x64",
+            "tags": .array(["web"]), "deployment_id": .string(deployment),
+        ]
+    }
+
+    @Test("provision-droplet creates, waits until active, registers; destroy-droplet removes it and marks it deleted", arguments: Backend.enabled)
+    func provisionThenDestroy(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            let detail = try await cloud.run("provision-droplet", Self.provisionInputs("web-1", deployment: "dep1"))
+            #expect(detail.saga.status == .completed, "\(detail.saga.error ?? "")")
+            let id = try #require(detail.saga.context["droplet_id"]?.intValue)
+            #expect(detail.saga.context["public_ipv4"]?.stringValue != nil)
+            let droplet = try await cloud.client.droplet(id: id)
+            #expect(droplet.status == "active")
+            #expect(
+                Set(droplet.tags) == [
+                    "arcadia-saga-\(String(detail.saga.id.uuidString.lowercased().prefix(8)))", "managed-by-arcadia-cloud", "deployment:dep1", "web",
+                ])
+            let row = try #require(try await cloud.store.resource(kind: "droplet", providerID: String(id)))
+            #expect(row.managed && row.creatingSagaID == detail.saga.id && row.deploymentID == "dep1" && row.sizeSlug == "s-1vcpu-512mb-10gb")
+            let desired = try #require(try await cloud.store.provisioned(kind: "droplet", providerID: String(id)))
+            #expect(desired.spec["size_slug"] == "s-1vcpu-512mb-10gb" && desired.spec["region"] == "syd1" && desired.specVersion == 1)
+            // The waits were durable: the saga was parked between looks.
+            #expect(detail.events.contains { $0.kind == .stepWaiting && ($0.detail ?? "").contains("waiting for") })
+
+            let destroyed = try await cloud.run("destroy-droplet", ["droplet_provider_id": .string(String(id))])
+            #expect(destroyed.saga.status == .completed, "\(destroyed.saga.error ?? "")")
+            #expect(try await cloud.live().droplets.isEmpty)
+            #expect(try await cloud.store.resource(kind: "droplet", providerID: String(id))?.deletedAt != nil)
+            #expect(try await cloud.store.provisioned(kind: "droplet", providerID: String(id)) == nil)
+            #expect(try await cloud.appliedWrites("POST", "/v2/droplets") == 1)
+        }
+    }
+
+    @Test("snapshot-droplet takes one snapshot under its deterministic name, found after the listing lag", arguments: Backend.enabled)
+    func snapshot(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            let droplet = try await cloud.makeDroplet("db-1")
+            let detail = try await cloud.run("snapshot-droplet", ["droplet_provider_id": .string(String(droplet.id))])
+            #expect(detail.saga.status == .completed, "\(detail.saga.error ?? "")")
+            let name = "arcadia-snap-\(droplet.id)-\(String(detail.saga.id.uuidString.lowercased().prefix(8)))"
+            #expect(detail.saga.context["snapshot_name"]?.stringValue == name)
+            let snapshots = try await cloud.live().snapshots
+            #expect(snapshots.count == 1 && snapshots.first?["name"] as? String == name)
+            #expect(String(describing: snapshots.first?["id"] ?? "") == String(detail.saga.context["snapshot_id"]?.intValue ?? -1))
+            #expect(try await cloud.appliedWrites("POST", "/v2/droplets/{droplet_id}/actions") == 1)
+        }
+    }
+
+    @Test("upsert-dns creates, then finds nothing to do, then updates (stashing the prior data); delete-dns removes it", arguments: Backend.enabled)
+    func dnsLifecycle(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            _ = try await cloud.client.createDomain(name: "example.com")
+            func upsert(_ data: String) async throws -> SagaDetail {
+                try await cloud.run(
+                    "upsert-dns",
+                    ["dns_domain": "example.com", "dns_record_type": "CNAME", "dns_record_name": "www", "dns_record_data": .string(data)])
+            }
+            let created = try await upsert("app.example.net")
+            #expect(created.saga.status == .completed, "\(created.saga.error ?? "")")
+            #expect(created.saga.context["dns_outcome"] == "created")
+            // DigitalOcean returns CNAME data without its trailing dot: still the same data.
+            let again = try await upsert("APP.example.net.")
+            #expect(again.saga.context["dns_outcome"] == "noop")
+            let updated = try await upsert("other.example.net")
+            #expect(updated.saga.context["dns_outcome"] == "updated")
+            #expect(updated.saga.context["dns_prior_data"]?.stringValue.map { DNSNames.sameData(type: "CNAME", $0, "app.example.net") } == true)
+            let records = try await cloud.client.domainRecords(domain: "example.com", name: "www.example.com", type: "CNAME").collect()
+            #expect(records.map(\.data) == ["other.example.net"])
+
+            let deleted = try await cloud.run(
+                "delete-dns", ["dns_domain": "example.com", "dns_record_type": "CNAME", "dns_record_name": "www.example.com"])
+            #expect(deleted.saga.context["dns_outcome"] == "deleted")
+            #expect(try await cloud.client.domainRecords(domain: "example.com", name: "www.example.com", type: "CNAME").collect().isEmpty)
+            let absent = try await cloud.run("delete-dns", ["dns_domain": "example.com", "dns_record_type": "CNAME", "dns_record_name": "www"])
+            #expect(absent.saga.status == .completed && absent.saga.context["dns_outcome"] == "absent")
+        }
+    }
+
+    @Test("suspend, resume and offboard a deployment: power every droplet off and on; snapshot, destroy, remove its DNS", arguments: Backend.enabled)
+    func deploymentLifecycle(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            _ = try await cloud.client.createDomain(name: "tenant.example")
+            let a = try await cloud.makeDroplet("t-a", tags: ["deployment:d7"])
+            let b = try await cloud.makeDroplet("t-b", tags: ["deployment:d7"])
+            let other = try await cloud.makeDroplet("other")
+            let dns = try await cloud.run(
+                "upsert-dns",
+                [
+                    "dns_domain": "tenant.example", "dns_record_type": "A", "dns_record_name": "@", "dns_record_data": "203.0.113.7",
+                    "deployment_id": "d7",
+                ])
+            #expect(dns.saga.status == .completed)
+
+            let suspended = try await cloud.run("suspend-deployment", ["deployment_id": "d7"])
+            #expect(suspended.saga.status == .completed, "\(suspended.saga.error ?? "")")
+            #expect(Set(suspended.saga.context["powered_off"]?.arrayValue?.compactMap(\.intValue) ?? []) == [a.id, b.id])
+            // Idempotent: a second suspension finds them off.
+            let again = try await cloud.run("suspend-deployment", ["deployment_id": "d7"])
+            #expect(again.saga.status == .completed && again.saga.context["powered_off"]?.arrayValue?.isEmpty == true)
+            let resumed = try await cloud.run("resume-deployment", ["deployment_id": "d7"])
+            #expect(resumed.saga.status == .completed, "\(resumed.saga.error ?? "")")
+
+            let offboarded = try await cloud.run("offboard-deployment", ["deployment_id": "d7"])
+            #expect(offboarded.saga.status == .completed, "\(offboarded.saga.error ?? "")")
+            let live = try await cloud.live()
+            #expect(live.droplets.compactMap { $0["id"] as? Int } == [other.id])
+            #expect(live.snapshots.count == 2, "one snapshot per destroyed droplet is kept")
+            #expect(!(live.records["tenant.example"] ?? []).contains { ($0["type"] as? String) == "A" && ($0["name"] as? String) == "@" })
+            #expect(try await cloud.store.provisioned(deploymentID: "d7").isEmpty)
+        }
+    }
+
+    /// Each template with each step in turn failing after it did its work.
+    static let failureCases: [(template: String, steps: [String])] = [
+        ("provision-droplet", ["create_droplet", "wait_droplet_active", "register_droplet"]),
+        ("snapshot-droplet", ["create_droplet_snapshot"]),
+        ("upsert-dns", ["upsert_dns_record"]),
+        ("suspend-deployment", ["power_off_deployment"]),
+    ]
+
+    @Test("a failure at any step of a template rolls the saga back and leaves nothing behind on DigitalOcean", arguments: Backend.enabled)
+    func failureAtEveryStepLeavesNothing(backend: Backend) async throws {
+        let cases = Self.failureCases
+        var lags = Lags().scaled(by: 0.01)
+        lags.statusLag = 0
+        try await CloudHarness.with(
+            backend, lags: lags,
+            extend: { registry, _ in
+                for (template, steps) in cases {
+                    for index in steps.indices {
+                        guard let step = registry.step(named: steps[index]), let original = registry.template(named: template) else { continue }
+                        registry.register(FailAfterStep(wrapped: step))
+                        var names = steps
+                        names[index] += "+fail"
+                        let fixed = names
+                        registry.register(
+                            SagaTemplate(
+                                name: "\(template)@\(index)", kind: original.kind, inputs: original.inputs, failurePolicy: .compensate,
+                                lockKeys: original.lockKeys, resolveSteps: { _ in fixed }))
+                    }
+                }
+            }
+        ) { cloud in
+            _ = try await cloud.client.createDomain(name: "fail.example")
+            let existing = try await cloud.makeDroplet("keep", tags: ["deployment:f1"])
+            let before = try await cloud.live()
+            for (template, steps) in cases {
+                for index in steps.indices {
+                    let inputs: [String: JSONValue]
+                    switch template {
+                    case "provision-droplet": inputs = Self.provisionInputs("f-\(index)")
+                    case "snapshot-droplet": inputs = ["droplet_provider_id": .string(String(existing.id))]
+                    case "upsert-dns":
+                        inputs = ["dns_domain": "fail.example", "dns_record_type": "TXT", "dns_record_name": "probe", "dns_record_data": "v=1"]
+                    default: inputs = ["deployment_id": "f1"]
+                    }
+                    let detail = try await cloud.run("\(template)@\(index)", inputs)
+                    #expect(detail.saga.status == .rolledBack, "\(template) failing at \(index): \(detail.saga.status) \(detail.saga.error ?? "")")
+                    let after = try await cloud.live()
+                    #expect(after.droplets.count == before.droplets.count, "\(template)@\(index) left a droplet")
+                    #expect(after.snapshots.count == before.snapshots.count, "\(template)@\(index) left a snapshot")
+                    #expect(
+                        (after.records["fail.example"] ?? []).count == (before.records["fail.example"] ?? []).count,
+                        "\(template)@\(index) left a DNS record")
+                    #expect(try await cloud.client.droplet(id: existing.id).status == "active", "\(template)@\(index) left the droplet off")
+                }
+            }
+        }
+    }
+
+    @Test("a droplet POST whose response is lost is resolved by looking the saga's tag up: exactly one droplet", arguments: Backend.enabled)
+    func lostResponseIsResolvedByLookup(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            try await cloud.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "response_lost", "remaining": 1}"#)
+            let detail = try await cloud.run("provision-droplet", Self.provisionInputs("lost-1"))
+            #expect(detail.saga.status == .completed, "\(detail.saga.error ?? "")")
+            #expect(detail.saga.context["droplet_adopted"] == true)
+            #expect(try await cloud.live().droplets.count == 1)
+            #expect(try await cloud.appliedWrites("POST", "/v2/droplets") == 1)
+        }
+    }
+
+    @Test("a 5xx after DigitalOcean applied a create leaves exactly one resource", arguments: Backend.enabled)
+    func serverErrorAfterApplyLeavesOne(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            try await cloud.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "server_error_after_apply", "remaining": 1}"#)
+            let detail = try await cloud.run("provision-droplet", Self.provisionInputs("applied-1"))
+            #expect(detail.saga.status == .completed, "\(detail.saga.error ?? "")")
+            #expect(try await cloud.live().droplets.count == 1)
+        }
+    }
+
+    @Test("cancel during wait_droplet_active compensates at once and leaves nothing behind", arguments: Backend.enabled)
+    func cancelDuringWait(backend: Backend) async throws {
+        // Droplets take 30 s to become active here, so the saga is surely waiting when cancelled.
+        var lags = Lags().scaled(by: 0.01)
+        lags.dropletCreate = 30
+        try await CloudHarness.with(backend, lags: lags) { cloud in
+            let events = cloud.engine.events()
+            let saga = try await cloud.engine.start("provision-droplet", inputs: Self.provisionInputs("slow-1")).saga
+            try await withTimeout(.seconds(30)) {
+                for await event in events {
+                    if case .parked(let id, 1, _, _, _) = event, id == saga.id { return }
+                    if case .sagaFinished(let id, let status) = event, id == saga.id {
+                        throw TestSetupError("the saga ended \(status) before it waited")
+                    }
+                }
+            }
+            _ = try await cloud.engine.cancel(saga.id)
+            let done = try await cloud.engine.waitUntilTerminal(saga.id, timeout: .seconds(20))
+            #expect(done.status == .rolledBack)
+            #expect(try await cloud.live().droplets.isEmpty)
+        }
+    }
+
+    @Test("a worker without a provisioning token fails the step with an error naming the variable; starting needs no token")
+    func missingCredentialIsNamed() async throws {
+        try await TestDatabase.withStore(.sqlite) { store, _ in
+            var registry = SagaRegistry.testing
+            registry.registerCloudTemplates(CloudServices(provisioning: nil, store: store))
+            let engine = SagaEngine(store: store, registry: registry, configuration: TestDatabase.fastConfiguration, logger: TestDatabase.logger)
+            let saga = try await engine.start("destroy-droplet", inputs: ["droplet_provider_id": "123"]).saga
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 1)).run() }
+                defer { group.cancelAll() }
+                let done = try await engine.waitUntilTerminal(saga.id, timeout: .seconds(20))
+                #expect(done.status == .rolledBack)
+                #expect((done.error ?? "").contains("ARCADIA_DO_TOKEN_PROVISIONING"))
+            }
+        }
+    }
+
+    @Test("bad inputs are refused at start with every problem named")
+    func badInputsAreNamed() throws {
+        var registry = SagaRegistry.builtIn
+        registry.registerCloudTemplates(CloudServices(provisioning: nil, store: nil))
+        #expect(throws: SagaInputError.self) { try registry.prepare(template: "provision-droplet", inputs: ["name": "x"]) }
+        do {
+            _ = try registry.prepare(template: "provision-droplet", inputs: ["name": "x"])
+        } catch let error as SagaInputError {
+            #expect(error.problems.count == 3, "\(error.problems)")
+            #expect(error.problems.allSatisfy { $0.contains("missing required input") })
+        }
+        #expect(throws: SagaInputError.self) { try registry.prepare(template: "snapshot-droplet", inputs: ["droplet_provider_id": "web-1"]) }
+        #expect(throws: SagaInputError.self) {
+            try registry.prepare(
+                template: "upsert-dns",
+                inputs: ["dns_domain": "nodot", "dns_record_type": "BOGUS", "dns_record_name": "www", "dns_record_data": "x"])
+        }
+        let tags = try registry.prepare(template: "provision-droplet", inputs: Self.provisionInputs("x").merging(["tags": "a, b"]) { $1 })
+        #expect(tags.inputs["tags"] == .array(["a", "b"]))
+    }
+}
