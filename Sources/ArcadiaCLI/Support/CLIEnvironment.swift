@@ -29,8 +29,12 @@ enum CLIEnvironment {
     /// start request before anything is opened), they can validate but not run.
     static func registry(store: (any CloudStore)? = nil) -> SagaRegistry {
         var registry = SagaRegistry.builtIn
-        let clients = store == nil ? (nil, nil) : DigitalOceanEnvironment.fromEnvironment().clients()
-        registry.registerCloudTemplates(CloudServices(provisioning: clients.0, inventory: clients.1, store: store))
+        let configuration = CloudConfiguration()
+        let clients =
+            store == nil
+            ? (nil, nil) : DigitalOceanEnvironment.fromEnvironment().clients(maxRateLimitWait: configuration.maxRateLimitWaitInMemory)
+        registry.registerCloudTemplates(
+            CloudServices(provisioning: clients.0, inventory: clients.1, store: store, configuration: configuration))
         return registry
     }
 }

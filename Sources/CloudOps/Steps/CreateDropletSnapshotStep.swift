@@ -86,7 +86,9 @@ public struct CreateDropletSnapshotStep: SagaStep {
             // Found by name among all droplet snapshots: works after the droplet is gone too.
             for snapshot in try await client.snapshots(resourceType: "droplet").collect() where snapshot.name == name { ids.insert(snapshot.id) }
             if ids.isEmpty, context.contextInt("snapshot_action_id") == nil, let since = context.contextDate("snapshot_create_intent_at"),
-                let action = try await snapshotAction(droplet: droplet, since: since, client: client)
+                // (The droplet may be gone by now: its action list then answers 404.)
+                let action = (try? await snapshotAction(droplet: droplet, since: since, client: client)) ?? nil,
+                action.isInProgress || Self.recentlyCompleted(action, context: context, within: services.configuration)
             {
                 // An earlier run posted the action and died before recording it: wait for its snapshot.
                 throw StepFailure.retryable(
@@ -121,6 +123,13 @@ public struct CreateDropletSnapshotStep: SagaStep {
         } catch let error as DigitalOceanError where error.isNotFound {
             throw CloudStepError(.notFound, "droplet \(droplet) does not exist")
         }
+    }
+
+    /// Completed so recently that its snapshot may not be listed yet.
+    private static func recentlyCompleted(_ action: Action, context: StepContext, within configuration: CloudConfiguration) -> Bool {
+        guard let completed = action.completedAt else { return true }
+        let lag = configuration.snapshotLookupInterval.seconds * Double(configuration.snapshotLookupBudget)
+        return context.now.timeIntervalSince(completed) < lag
     }
 
     private func snapshotAction(droplet: Int, since: Date, client: DigitalOceanClient) async throws -> Action? {

@@ -33,10 +33,7 @@ public struct DeleteDnsRecordStep: SagaStep {
                     continue
                 }
             }
-            if let row = try await services.store.provisioned(kind: ResourceKind.domainRecord, providerID: target.key) {
-                _ = row
-                try await services.store.removeProvisioned(kind: ResourceKind.domainRecord, providerID: target.key)
-            }
+            try await services.store.removeProvisioned(kind: ResourceKind.domainRecord, providerID: target.key)
             return .done(["dns_outcome": .string(stashed.isEmpty ? "absent" : "deleted"), "dns_record_fqdn": .string(target.fullyQualifiedName)])
         }
     }
