@@ -64,12 +64,12 @@ public struct SagaTemplate: Sendable {
                 if let coerced = spec.coerce(value) {
                     typed[spec.name] = coerced
                 } else {
-                    problems.append("input '\(spec.name)' must be \(spec.type.article) \(spec.type.rawValue), got \(value)")
+                    problems.append("input '\(spec.name)' must be \(spec.type.article) \(spec.type.noun), got \(value)")
                 }
             } else if let fallback = spec.defaultValue {
                 typed[spec.name] = fallback
             } else {
-                problems.append("missing required input '\(spec.name)' (\(spec.type.rawValue)\(spec.summary.isEmpty ? "" : ": \(spec.summary)"))")
+                problems.append("missing required input '\(spec.name)' (\(spec.type.noun)\(spec.summary.isEmpty ? "" : ": \(spec.summary)"))")
             }
         }
         guard problems.isEmpty else { throw SagaInputError(template: name, problems: problems) }
@@ -78,5 +78,14 @@ public struct SagaTemplate: Sendable {
 }
 
 extension InputSpec.ValueType {
-    fileprivate var article: String { self == .int || self == .object ? "an" : "a" }
+    fileprivate var article: String { self == .int ? "an" : "a" }
+
+    /// How the type reads in an error message.
+    fileprivate var noun: String {
+        switch self {
+        case .stringList: "list of strings (JSON array, or a,b,c)"
+        case .object: "JSON object"
+        default: rawValue
+        }
+    }
 }

@@ -96,8 +96,8 @@ struct CloudHarness: Sendable {
         return try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] ?? [:]
     }
 
-    func addFault(_ json: String) async throws { try await control(.POST, "/faults", json) }
-    func clearFaults() async throws { try await control(.DELETE, "/faults") }
+    func addFault(_ json: String) async throws { _ = try await control(.POST, "/faults", json) }
+    func clearFaults() async throws { _ = try await control(.DELETE, "/faults") }
 
     /// What the simulated account holds, deleted objects left out.
     func live() async throws -> (droplets: [[String: Any]], snapshots: [[String: Any]], records: [String: [[String: Any]]]) {
