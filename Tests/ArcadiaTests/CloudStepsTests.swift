@@ -3,6 +3,7 @@ import CloudOps
 import DigitalOcean
 import FakeDigitalOcean
 import Foundation
+import NIOHTTP1
 import SagaEngine
 import Testing
 
@@ -264,5 +265,130 @@ struct CloudStepsTests {
         }
         let tags = try registry.prepare(template: "provision-droplet", inputs: Self.provisionInputs("x").merging(["tags": "a, b"]) { $1 })
         #expect(tags.inputs["tags"] == .array(["a", "b"]))
+    }
+
+    @Test(
+        "a rate limit spent for the hour parks the saga in the database until the reset, no slot held; a cancel compensates at once",
+        arguments: Backend.enabled)
+    func spentRateLimitParksTheSaga(backend: Backend) async throws {
+        try await CloudHarness.with(
+            backend, settings: { $0.rateLimits = RateLimits(hourlyLimit: 2, hourlyWindow: 3600, burstLimit: 1000, burstWindow: 60) },
+            paces: false
+        ) { cloud in
+            // Spend the token's hour.
+            _ = try await cloud.client.account()
+            _ = try await cloud.client.account()
+            let events = cloud.engine.events()
+            let saga = try await cloud.engine.start("provision-droplet", inputs: Self.provisionInputs("limited-1")).saga
+            let until = try await withTimeout(.seconds(30)) {
+                for await event in events {
+                    if case .parked(let id, 0, let until, .poll, let detail) = event, id == saga.id, (detail ?? "").contains("rate limit") {
+                        return until
+                    }
+                }
+                throw TestSetupError("no rate-limit park")
+            }
+            #expect(until.timeIntervalSinceNow > 3000, "parked until the window resets, an hour away")
+            let parked = try #require(try await cloud.store.saga(id: saga.id))
+            #expect(parked.status == .waiting && parked.leaseOwner == nil, "no worker holds it")
+            #expect(abs(parked.runAt.timeIntervalSince(until)) < 1, "run_at in the database is the reset")
+            #expect(try await cloud.engine.detail(saga.id).steps.first?.attempts == 1, "a rate limit counts no attempt")
+            // The operator gives up on it; DigitalOcean's limits are lifted meanwhile.
+            try await cloud.control(.PATCH, "/settings", #"{"rate_limits": {"hourly_limit": 1000000, "burst_limit": 1000000}}"#)
+            _ = try await cloud.engine.cancel(saga.id)
+            let done = try await cloud.engine.waitUntilTerminal(saga.id, timeout: .seconds(20))
+            #expect(done.status == .rolledBack)
+            #expect(try await cloud.live().droplets.isEmpty)
+            #expect(try await cloud.appliedWrites("POST", "/v2/droplets") == 0)
+        }
+    }
+
+    @Test(
+        "SIGKILL of a worker after DigitalOcean accepted its droplet POST and before it saved the answer: the next worker adopts the droplet, one create",
+        arguments: Backend.enabled)
+    func killAfterCreateIsAdopted(backend: Backend) async throws {
+        try await CloudHarness.with(backend, startWorker: false) { cloud in
+            // The create is applied at once; its answer is held back long enough to kill the worker.
+            try await cloud.addFault(
+                #"{"method": "POST", "path": "/v2/droplets", "kind": "latency_after_apply", "latency_ms": 10000, "remaining": 1}"#)
+            let saga = try await cloud.engine.start("provision-droplet", inputs: Self.provisionInputs("killed-1")).saga
+            let child = try ChildProcess(
+                [
+                    "worker", "--database", cloud.databaseURL, "--concurrency", "2", "--lease-seconds", "3", "--heartbeat-seconds", "1",
+                    "--poll-seconds", "0.2",
+                ],
+                environment: ["ARCADIA_DO_API_URL": cloud.simulator.baseURL, "ARCADIA_DO_TOKEN_PROVISIONING": CloudHarness.token])
+            try await withTimeout(.seconds(60)) {
+                while try await cloud.appliedWrites("POST", "/v2/droplets") == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            child.kill(SIGKILL)
+            _ = try await child.waitForExit()
+            #expect(try await cloud.engine.detail(saga.id).saga.context["droplet_id"] == nil, "the answer was never saved")
+            let done = try await withThrowingTaskGroup(of: SagaRecord?.self) { group in
+                group.addTask {
+                    try await cloud.engine.makeWorker(configuration: .init(concurrency: 2)).run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await cloud.engine.waitUntilTerminal(saga.id, timeout: .seconds(60))
+            }
+            #expect(done.status == .completed, "\(done.error ?? "")")
+            let detail = try await cloud.engine.detail(saga.id)
+            #expect(detail.saga.context["droplet_adopted"] == true)
+            #expect(detail.events.contains { $0.kind == .reclaimed })
+            #expect(try await cloud.appliedWrites("POST", "/v2/droplets") == 1, "exactly one create")
+            #expect(try await cloud.live().droplets.count == 1)
+        }
+    }
+
+    @Test(
+        "soak: 200 provision + destroy pairs under 10% 5xx, 5% 429 and workers killed at random: all terminal, no leak, no duplicate create",
+        .enabled(if: Backend.enabled.contains(.postgres)))
+    func soak() async throws {
+        let configuration = SagaEngine.Configuration(
+            leaseDuration: .seconds(2), heartbeatInterval: .milliseconds(500), pollInterval: .milliseconds(100))
+        try await CloudHarness.with(.postgres, startWorker: false, engineConfiguration: configuration) { cloud in
+            try await cloud.addFault(
+                #"{"faults": [{"path": "*", "kind": "server_error", "probability": 0.07, "status": 503},"#
+                    + #"{"method": "POST", "path": "/v2/droplets", "kind": "server_error_after_apply", "probability": 0.03},"#
+                    + #"{"path": "*", "kind": "rate_limited", "probability": 0.05}]}"#)
+            let pairs = 200
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Three workers, each killed at a random moment 2 to 6 s into its life (its task
+                // cancelled mid-step: nothing it was doing is written, its leases run out) and replaced.
+                for _ in 0..<3 {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            let worker = Task { try await cloud.engine.makeWorker(configuration: .init(concurrency: 8)).run() }
+                            try? await Task.sleep(for: .milliseconds(Int.random(in: 2000...6000)))
+                            worker.cancel()
+                            _ = try? await worker.value
+                        }
+                    }
+                }
+                defer { group.cancelAll() }
+                var provisions: [UUID] = []
+                for index in 0..<pairs {
+                    provisions.append(try await cloud.engine.start("provision-droplet", inputs: Self.provisionInputs("soak-\(index)")).saga.id)
+                }
+                var destroys: [UUID] = []
+                for id in provisions {
+                    let done = try await cloud.engine.waitUntilTerminal(id, timeout: .seconds(240))
+                    #expect(done.status == .completed, "provision \(id): \(done.status) \(done.error ?? "")")
+                    guard let droplet = done.context["droplet_id"]?.intValue else { continue }
+                    destroys.append(
+                        try await cloud.engine.start("destroy-droplet", inputs: ["droplet_provider_id": .string(String(droplet))]).saga.id)
+                }
+                for id in destroys {
+                    let done = try await cloud.engine.waitUntilTerminal(id, timeout: .seconds(240))
+                    #expect(done.status == .completed, "destroy \(id): \(done.status) \(done.error ?? "")")
+                }
+            }
+            try await cloud.clearFaults()
+            #expect(try await cloud.live().droplets.isEmpty, "leaked droplets")
+            #expect(try await cloud.appliedWrites("POST", "/v2/droplets") == pairs, "duplicate creates")
+            let counts = try await cloud.store.countByStatus()
+            #expect(counts.keys.allSatisfy { $0 == .completed }, "\(counts)")
+        }
     }
 }

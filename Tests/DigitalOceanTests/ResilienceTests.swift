@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import FakeDigitalOcean
 import Foundation
 import Logging
+import NIOHTTP1
 import Testing
 
 @testable import DigitalOcean
@@ -73,14 +74,20 @@ import Testing
         let limits = RateLimits(hourlyLimit: 100_000, hourlyWindow: 3600, burstLimit: 100, burstWindow: 1)
         // Rate-limit windows slide with real time: this simulator follows the wall clock.
         try await withSimulator(settings: SimulatorSettings(lags: .zero, rateLimits: limits), wallClock: true) { sim in
+            // The headers count only the hourly window (as DigitalOcean's do): the burst limit is
+            // invisible in them, and only the pacer's own burst budget keeps the calls under it.
             // No retries at all: a 429 would reach the caller.
-            let client = sim.client(.inventory, retry: .init(maxAttempts: 1))
+            let client = sim.client(.inventory, retry: .init(maxAttempts: 1), burstLimit: (100, .seconds(1)))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<500 { group.addTask { _ = try await client.account() } }
                 try await group.waitForAll()
             }
             #expect(try await sim.responses(status: 429) == 0)
             #expect(try await sim.requestCount() == 500, "no request sent beyond the 500 calls")
+            // Another token's first request: `remaining` is the hourly window's 99,999, not the
+            // burst window's 99 (the tighter of the two, which the simulator used to report).
+            let headers = try await sim.raw(.GET, "/v2/account", token: SimulatorHarness.writeToken).headers
+            #expect(headers.first(name: "ratelimit-remaining") == "99999")
         }
     }
 

@@ -124,4 +124,50 @@ import Testing
             #expect(settings.status == 400 && String(decoding: settings.body, as: UTF8.self).contains("lagz"))
         }
     }
+
+    @Test("a page number near Int.max answers an empty page instead of crashing the simulator")
+    func hugePageNumbersDoNotCrash() async throws {
+        try await withSimulator { sim in
+            for path in [
+                "/v2/sizes?per_page=60&page=246299394331827808", "/v2/droplets?page=9223372036854775807&per_page=200", "/v2/regions?page=-5",
+            ] {
+                let response = try await sim.raw(.GET, path)
+                #expect(response.status == 200, "\(path)")
+                let body = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+                #expect(body?["meta"] != nil, "\(path)")
+            }
+            let empty = try await sim.json("/v2/sizes?per_page=60&page=246299394331827808")
+            #expect((empty["sizes"] as? [Any])?.isEmpty == true)
+            // Still serving.
+            #expect(try await sim.raw(.GET, "/v2/account").status == 200)
+        }
+    }
+
+    @Test("NS and SRV data come back without the trailing dot, like CNAME and MX")
+    func hostnameDataIsReadWithoutTheDot() async throws {
+        try await withSimulator { sim in
+            let client = sim.client()
+            _ = try await client.createDomain(name: "dots.example")
+            let ns = try await client.createDomainRecord(domain: "dots.example", .init(type: "NS", name: "sub", data: "ns1.other.example."))
+            let srv = try await client.createDomainRecord(
+                domain: "dots.example", .init(type: "SRV", name: "_sip._tcp", data: "sip.dots.example.", priority: 10, port: 5060, weight: 5))
+            #expect(ns.data == "ns1.other.example")
+            #expect(srv.data == "sip.dots.example")
+            #expect(try await client.domainRecord(domain: "dots.example", id: srv.id).data == "sip.dots.example")
+        }
+    }
+
+    @Test("a deleted droplet's snapshot listing answers 404 like its action listing; its snapshots stay under /v2/snapshots")
+    func deletedDropletsListingsAnswer404() async throws {
+        try await withSimulator { sim in
+            let client = sim.client()
+            let id = try await client.createDroplet(SimulatorHarness.dropletRequest("gone-1")).droplet.id
+            _ = try await client.snapshotDroplet(id: id, name: "keep-me")
+            try await client.deleteDroplet(id: id)
+            for listing in ["/v2/droplets/\(id)/snapshots", "/v2/droplets/\(id)/actions"] {
+                #expect(try await sim.raw(.GET, listing).status == 404, "\(listing)")
+            }
+            #expect(try await client.snapshots(resourceType: "droplet").collect().map(\.name) == ["keep-me"])
+        }
+    }
 }

@@ -40,7 +40,14 @@ public struct CreateDropletStep: SagaStep {
                 return intent.record(context, what: "create the droplet")
             case .planned:
                 let request = try self.request(context)
-                let creation = try await client.createDroplet(request)
+                let creation: DropletCreation
+                do {
+                    creation = try await client.createDroplet(request)
+                } catch let error as DigitalOceanError where error.isRateLimited {
+                    // Not applied: park until the window allows it, still the planned sender.
+                    return intent.postpone(
+                        context, after: error.retryAfter ?? .seconds(60), waitingFor: "DigitalOcean's rate limit to reset (\(error.operation))")
+                }
                 var outputs = outputs(creation.droplet.id, name: creation.droplet.name, adopted: false)
                 if let action = creation.actionIDs.first { outputs["droplet_create_action_id"] = .int(action) }
                 return .done(outputs)

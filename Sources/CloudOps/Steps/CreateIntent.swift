@@ -44,6 +44,15 @@ struct CreateIntent {
         return .pollAgain(after: .zero, outputs: outputs, waitingFor: "nothing: the intent to \(what) is recorded before it is sent")
     }
 
+    /// The planned create was refused unsent (a rate limit: DigitalOcean never applies a 429):
+    /// the next poll, after `delay`, is the one that sends it.
+    func postpone(_ context: StepContext, after delay: Duration, waitingFor: String) -> StepOutcome {
+        .pollAgain(
+            after: delay,
+            outputs: [atKey: context.now.contextValue, byKey: .string(Self.execution(attempt: context.attempt, polls: context.polls + 1))],
+            waitingFor: waitingFor)
+    }
+
     /// Whether the adopt window after an unknown create is still open.
     static func windowOpen(since: Date, context: StepContext, window: Duration) -> Bool {
         context.now < since.addingTimeInterval(window.seconds)

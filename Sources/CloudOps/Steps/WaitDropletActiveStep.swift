@@ -12,6 +12,9 @@ public struct WaitDropletActiveStep: SagaStep {
     public init(services: CloudServices) { self.services = services }
 
     public var hasCompensation: Bool { false }
+    /// Each look is short, but a worker that dies mid-look counts as an attempt: a wait of minutes
+    /// gets the same crash budget as the steps that create.
+    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
     public var timeout: Duration? { .seconds(120) }
 
     public func execute(_ context: StepContext) async throws -> StepOutcome {

@@ -17,6 +17,9 @@ extension DigitalOceanClient {
         public var pacesRequests: Bool
         /// Items per page for collection reads (DigitalOcean's maximum is 200).
         public var pageSize: Int
+        /// The per-token burst limit the pacer keeps to on its own (DigitalOcean: 250 requests a
+        /// minute, not reported in its headers; a burst 429 only carries `retry-after`).
+        public var burstLimit: (requests: Int, window: Duration)
         /// The `User-Agent` header.
         public var userAgent: String
 
@@ -29,8 +32,10 @@ extension DigitalOceanClient {
             maxResponseBytes: Int = 32 << 20,
             pacesRequests: Bool = true,
             pageSize: Int = 200,
-            userAgent: String = "arcadia-digitalocean/1"
+            userAgent: String = "arcadia-digitalocean/1",
+            burstLimit: (requests: Int, window: Duration) = (250, .seconds(60))
         ) {
+            self.burstLimit = burstLimit
             self.token = token
             self.baseURL = baseURL
             self.retry = retry

@@ -30,7 +30,9 @@ public final class DigitalOceanClient: Sendable {
         var logger = logger
         logger[metadataKey: "do.token_purpose"] = "\(configuration.token.purpose)"
         self.logger = logger
-        self.pacer = RateLimitPacer.shared(for: "\(configuration.baseURL) \(configuration.token.limiterKey)")
+        self.pacer = RateLimitPacer.shared(
+            for: "\(configuration.baseURL) \(configuration.token.limiterKey)",
+            burst: .init(requests: configuration.burstLimit.requests, window: configuration.burstLimit.window))
     }
 
     /// The purpose of this client's token.

@@ -15,7 +15,14 @@ actor RateLimitPacer {
     /// One pacer per token per API, shared by every client of this process.
     private static let registry = PacerRegistry()
 
-    static func shared(for key: String) -> RateLimitPacer { registry.pacer(for: key) }
+    static func shared(for key: String, burst: BurstLimit = BurstLimit()) -> RateLimitPacer { registry.pacer(for: key, burst: burst) }
+
+    /// The per-minute burst limit DigitalOcean enforces without reporting it in its headers (250
+    /// requests a minute per token): the pacer keeps the token under it on its own.
+    struct BurstLimit: Sendable, Hashable {
+        var requests: Int = 250
+        var window: Duration = .seconds(60)
+    }
 
     /// The pacer would hold a request longer than the caller allows: nothing was sent.
     struct WaitTooLong: Error {
@@ -31,6 +38,13 @@ actor RateLimitPacer {
     private var blockedUntil: Date?
     private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var nextWaiter = 0
+    private let burst: BurstLimit
+    /// When each answer inside the current burst window arrived, oldest first.
+    private var answered: [Date] = []
+
+    init(burst: BurstLimit = BurstLimit()) {
+        self.burst = burst
+    }
 
     /// Requests that may go out now without waiting (`nil` while nothing is known).
     var budget: Int? { known.map { $0.remaining - inFlight } }
@@ -59,17 +73,28 @@ actor RateLimitPacer {
                 continue
             }
             blockedUntil = nil
+            if burstFull(now) {
+                if let until = burstFreeAt(now) {
+                    guard until.timeIntervalSince(now) <= maxWait.seconds else { throw WaitTooLong(until: until) }
+                    waiting += 1
+                    defer { waiting -= 1 }
+                    try await Task.sleep(for: .milliseconds(Int64(until.timeIntervalSince(now) * 1000) + 1))
+                } else {
+                    try await waitForAnswer()
+                }
+                continue
+            }
             guard let known else {
                 // Nothing known yet (or the window moved on): one probe at a time.
                 if inFlight == 0 || headerless {
-                    inFlight += 1
+                    grant(now)
                     return
                 }
                 try await waitForAnswer()
                 continue
             }
             if known.remaining - inFlight > 0 {
-                inFlight += 1
+                grant(now)
                 return
             }
             if inFlight > 0 {
@@ -86,9 +111,35 @@ actor RateLimitPacer {
         }
     }
 
+    private func grant(_ now: Date) {
+        inFlight += 1
+    }
+
+    /// Whether the burst window is full. A request counts while in flight and for one window after
+    /// its answer: DigitalOcean counted it when it arrived, which is no later than the answer, so
+    /// however requests bunch up on the way no window there holds more than the limit.
+    private func burstFull(_ now: Date) -> Bool {
+        let window = burst.window.seconds + 0.05
+        if let fresh = answered.firstIndex(where: { now.timeIntervalSince($0) < window }) {
+            answered.removeFirst(fresh)
+        } else {
+            answered.removeAll()
+        }
+        return burst.requests > 0 && inFlight + answered.count >= burst.requests
+    }
+
+    /// When an answered request leaves the burst window and frees a place; nil when only an answer
+    /// to a request in flight can.
+    private func burstFreeAt(_ now: Date) -> Date? {
+        let excess = inFlight + answered.count - burst.requests
+        guard excess >= 0, excess < answered.count else { return nil }
+        return answered[excess].addingTimeInterval(burst.window.seconds + 0.05)
+    }
+
     /// Records the answer to a request; `headers` is `nil` for a transport error.
     func complete(status: Int?, headers: RateLimitStatus?) {
         inFlight -= 1
+        answered.append(Date())
         if status == 429 {
             // Refused, not counted: wait as DigitalOcean asks, then probe afresh.
             let until = headers?.retryAfter.map { Date().addingTimeInterval($0.seconds) } ?? headers?.reset ?? Date().addingTimeInterval(1)
@@ -134,10 +185,11 @@ actor RateLimitPacer {
 private final class PacerRegistry: Sendable {
     private let pacers = Mutex<[String: RateLimitPacer]>([:])
 
-    func pacer(for key: String) -> RateLimitPacer {
+    func pacer(for key: String, burst: RateLimitPacer.BurstLimit) -> RateLimitPacer {
         pacers.withLock { pacers in
+            let key = "\(key) \(burst.requests)/\(burst.window)"
             if let pacer = pacers[key] { return pacer }
-            let pacer = RateLimitPacer()
+            let pacer = RateLimitPacer(burst: burst)
             pacers[key] = pacer
             return pacer
         }

@@ -17,6 +17,9 @@ public struct FaultRule: Codable, Sendable, Equatable {
         /// The request is applied, then answered with a 5xx (``FaultRule/status``, default 500):
         /// DigitalOcean's "committed, then 500".
         case serverErrorAfterApply = "server_error_after_apply"
+        /// The request is applied at once, its answer held back ``FaultRule/latencyMs`` (a worker
+        /// can be killed after DigitalOcean accepted a create and before it heard the answer).
+        case latencyAfterApply = "latency_after_apply"
     }
 
     /// HTTP method to match (`POST`); `nil` or `*` matches every method.
@@ -31,7 +34,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var remaining: Int?
     /// Status for `server_error` (500, 502, 503, 504).
     public var status: Int?
-    /// Delay for `latency`.
+    /// Delay for `latency` and `latency_after_apply`.
     public var latencyMs: Int?
 
     /// Creates a rule.

@@ -129,6 +129,9 @@ extension World {
         if Self.needsDot(type) && data != "@" {
             guard data.hasSuffix(".") else { throw APIFailure.unprocessable("Data needs to end with a dot (.)") }
             data.removeLast()
+        } else if ["NS", "SRV"].contains(type) && data.hasSuffix(".") {
+            // Host names are stored (and read back) without the dot, as DigitalOcean answers them.
+            data.removeLast()
         }
         let priority = body["priority"]?.intValue ?? existing?.priority
         let port = body["port"]?.intValue ?? existing?.port

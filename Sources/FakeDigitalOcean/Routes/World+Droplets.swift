@@ -214,7 +214,9 @@ extension World {
 
     func listDropletSnapshots(_ request: SimRequest) throws -> SimResponse {
         let id = try request.intSegment(2)
-        guard droplets[id] != nil else { throw APIFailure.notFound() }
+        // Like its action listing, a deleted droplet's snapshot listing answers 404 (its snapshots
+        // stay under /v2/snapshots).
+        guard droplets[id]?.deletedAt == nil, droplets[id] != nil else { throw APIFailure.notFound() }
         let items = snapshots.values.filter { $0.dropletID == id && isListed($0, now: request.now) }.sorted { $0.id < $1.id }
         return page(items.map(dropletSnapshotJSON), key: "snapshots", request: request)
     }

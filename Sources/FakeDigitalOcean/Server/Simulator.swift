@@ -163,6 +163,9 @@ public final class Simulator: Sendable {
             }
             return result
         }
+        if let hold = decision.faults.first(where: { $0.kind == .latencyAfterApply }) {
+            try? await Task.sleep(for: .milliseconds(hold.latencyMs ?? 1000))
+        }
         if let fault = errorAfterApply, case .success = result {
             let status = fault.status ?? 500
             return failure(

@@ -2,8 +2,9 @@ import Foundation
 
 /// Rate limits, fault decisions and the audit log.
 extension World {
-    /// Counts a request against the token's sliding windows. Returns the `ratelimit-*` headers
-    /// and, when a window is full, the 429 to answer (with `retry-after` for the burst window).
+    /// Counts a request against the token's sliding windows. Returns the `ratelimit-*` headers (of
+    /// the hourly window, as DigitalOcean sends them) and, when a window is full, the 429 to answer
+    /// (with `retry-after` for the burst window).
     mutating func checkRateLimit(token: String, now: Date) -> ([(String, String)], APIFailure?) {
         let limits = settings.rateLimits
         var stamps = rateWindows[token] ?? []
@@ -29,16 +30,15 @@ extension World {
             stamps.append(now)
         }
         rateWindows[token] = stamps
-        let burstIndex = firstInside(limits.burstWindow)
         let hourlyIndex = firstInside(limits.hourlyWindow)
-        let burstRemaining = max(0, limits.burstLimit - (stamps.count - burstIndex))
         let hourlyRemaining = max(0, limits.hourlyLimit - (stamps.count - hourlyIndex))
-        // Report the tighter window: when it is the burst window, `remaining` shows 0 as DO does.
-        let (oldestIndex, window) = burstRemaining < hourlyRemaining ? (burstIndex, limits.burstWindow) : (hourlyIndex, limits.hourlyWindow)
-        let oldest = oldestIndex < stamps.count ? stamps[oldestIndex].addingTimeInterval(window) : now
+        // As DigitalOcean: the headers count the hourly window; the burst window shows only as a
+        // 429 with `retry-after` (and `remaining: 0` on that answer).
+        let oldest = hourlyIndex < stamps.count ? stamps[hourlyIndex].addingTimeInterval(limits.hourlyWindow) : now
         let reset = Int(oldest.timeIntervalSince1970.rounded(.up))
+        let burstLimited = limited?.headers.contains { $0.0 == "retry-after" } ?? false
         let headers = [
-            ("ratelimit-limit", String(limits.hourlyLimit)), ("ratelimit-remaining", String(min(burstRemaining, hourlyRemaining))),
+            ("ratelimit-limit", String(limits.hourlyLimit)), ("ratelimit-remaining", String(burstLimited ? 0 : hourlyRemaining)),
             ("ratelimit-reset", String(reset)),
         ]
         return (headers, limited)

@@ -189,7 +189,9 @@ struct World: Sendable {
         let total = items.count
         let lastPage = max(1, (total + perPage - 1) / perPage)
         let page = max(1, Int(request.param("page") ?? "") ?? 1)
-        let start = min((page - 1) * perPage, total)
+        // A page past the end is empty; computed without multiplying, so that a page number near
+        // Int.max (a fuzzer's favourite) cannot overflow and bring the simulator down.
+        let start = page > lastPage ? total : (page - 1) * perPage
         let slice = Array(items[start..<min(start + perPage, total)])
         func link(_ number: Int) -> JSON {
             var query = request.query.filter { $0.0 != "page" }

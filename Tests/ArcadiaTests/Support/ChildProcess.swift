@@ -43,12 +43,8 @@ final class ChildProcess: Sendable {
         let (process, outputPipe, errorPipe) = Self.makeProcess(arguments, environment: environment, logLevel: "debug")
         self.process = process
         let buffer = Mutex<String>("")
-        errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else {
-                handle.readabilityHandler = nil
-                return
-            }
+        Self.pump(errorPipe) { [weak self] data in
+            guard let self else { return }
             let complete: [String] = buffer.withLock { pending in
                 pending += String(decoding: data, as: UTF8.self)
                 var parts = pending.components(separatedBy: "\n")
@@ -63,14 +59,7 @@ final class ChildProcess: Sendable {
             }
             for waiter in waiters { waiter.fulfil(()) }
         }
-        outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else {
-                handle.readabilityHandler = nil
-                return
-            }
-            self.stdout.withLock { $0.append(data) }
-        }
+        Self.pump(outputPipe) { [weak self] data in self?.stdout.withLock { $0.append(data) } }
         try process.run()
     }
 
@@ -121,14 +110,10 @@ final class ChildProcess: Sendable {
                 let group = DispatchGroup()
                 let output = Mutex(Data())
                 let errors = Mutex(Data())
-                DispatchQueue.global().async(group: group) {
-                    let data = outputPipe.fileHandleForReading.readDataToEndOfFile()
-                    output.withLock { $0 = data }
-                }
-                DispatchQueue.global().async(group: group) {
-                    let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
-                    errors.withLock { $0 = data }
-                }
+                group.enter()
+                group.enter()
+                pump(outputPipe, onEnd: { group.leave() }) { data in output.withLock { $0.append(data) } }
+                pump(errorPipe, onEnd: { group.leave() }) { data in errors.withLock { $0.append(data) } }
                 group.wait()
                 process.waitUntilExit()
                 finished.fulfil(
@@ -143,5 +128,27 @@ final class ChildProcess: Sendable {
             }
             return result
         }
+    }
+
+    /// Reads a pipe to its end on a thread of its own with plain `read(2)`, retrying on `EINTR`
+    /// (Foundation's `availableData` and `readDataToEndOfFile` trap on `EINTR`, which a child's
+    /// SIGCHLD can cause at any moment).
+    private static func pump(_ pipe: Pipe, onEnd: @escaping @Sendable () -> Void = {}, _ onData: @escaping @Sendable (Data) -> Void) {
+        let descriptor = pipe.fileHandleForReading.fileDescriptor
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    onData(Data(buffer[0..<count]))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            onEnd()
+        }
+        thread.start()
     }
 }

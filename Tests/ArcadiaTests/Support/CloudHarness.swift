@@ -19,6 +19,8 @@ struct CloudHarness: Sendable {
     let engine: SagaEngine
     let store: any SagaStore & CloudStore
     let services: CloudServices
+    /// The database the engine uses (for worker processes).
+    let databaseURL: String
 
     /// Quick polls: the simulator's lags are a hundredth of DigitalOcean's.
     static let configuration = CloudConfiguration(
@@ -30,27 +32,30 @@ struct CloudHarness: Sendable {
     /// `startWorker` is false); `extend` adds test-only templates to the registry.
     static func with<T: Sendable>(
         _ backend: Backend, lags: Lags = Lags().scaled(by: 0.01), settings: @Sendable (inout SimulatorSettings) -> Void = { _ in },
-        startWorker: Bool = true, extend: @Sendable (inout SagaRegistry, CloudServices) -> Void = { _, _ in },
+        startWorker: Bool = true, paces: Bool = true, engineConfiguration: SagaEngine.Configuration = TestDatabase.fastConfiguration,
+        extend: @Sendable (inout SagaRegistry, CloudServices) -> Void = { _, _ in },
         _ body: @Sendable (CloudHarness) async throws -> T
     ) async throws -> T {
         var simulatorSettings = SimulatorSettings(lags: lags, rateLimits: .unlimited, dropletLimit: 500)
         settings(&simulatorSettings)
+        let burst = (simulatorSettings.rateLimits.burstLimit, Duration.seconds(simulatorSettings.rateLimits.burstWindow))
         var logger = Logger(label: "test.fake-do")
         logger.logLevel = .warning
         let simulator = try await RunningFakeDigitalOcean.start(
             .init(host: "127.0.0.1", port: 0, seed: 7, tokens: [token: .write], settings: simulatorSettings), logger: logger)
         do {
-            let result = try await TestDatabase.withStore(backend) { store, _ in
+            let result = try await TestDatabase.withStore(backend) { store, url in
                 let client = DigitalOceanClient(
                     configuration: .init(
                         token: APIToken(token, purpose: .provisioning), baseURL: simulator.baseURL,
-                        retry: .init(baseDelay: .milliseconds(5), maxRateLimitWait: .seconds(1))))
+                        retry: .init(baseDelay: .milliseconds(5), maxRateLimitWait: .seconds(1)), pacesRequests: paces,
+                        burstLimit: burst))
                 let services = CloudServices(provisioning: client, store: store, configuration: configuration)
                 var registry = SagaRegistry.testing
                 registry.registerCloudTemplates(services)
                 extend(&registry, services)
-                let engine = SagaEngine(store: store, registry: registry, configuration: TestDatabase.fastConfiguration, logger: TestDatabase.logger)
-                let harness = CloudHarness(simulator: simulator, engine: engine, store: store, services: services)
+                let engine = SagaEngine(store: store, registry: registry, configuration: engineConfiguration, logger: TestDatabase.logger)
+                let harness = CloudHarness(simulator: simulator, engine: engine, store: store, services: services, databaseURL: url)
                 return try await withThrowingTaskGroup(of: T?.self) { group in
                     if startWorker {
                         group.addTask {

@@ -27,14 +27,15 @@ struct SimulatorHarness {
 
     func stop() async { await server.stop() }
 
-    /// A client with fast retries.
+    /// A client with fast retries (and, like the simulator's default limits, no burst limit).
     func client(
         _ purpose: TokenPurpose = .provisioning, token: String? = nil, retry: DigitalOceanClient.Retry = .init(baseDelay: .milliseconds(5)),
-        paces: Bool = true
+        paces: Bool = true, burstLimit: (requests: Int, window: Duration) = (1_000_000, .seconds(60))
     ) -> DigitalOceanClient {
         let secret = token ?? (purpose == .provisioning ? Self.writeToken : Self.readToken)
         return DigitalOceanClient(
-            configuration: .init(token: APIToken(secret, purpose: purpose), baseURL: server.baseURL, retry: retry, pacesRequests: paces))
+            configuration: .init(
+                token: APIToken(secret, purpose: purpose), baseURL: server.baseURL, retry: retry, pacesRequests: paces, burstLimit: burstLimit))
     }
 
     /// A raw request (for shapes, status codes and the control API).
