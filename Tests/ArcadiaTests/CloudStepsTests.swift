@@ -391,4 +391,131 @@ struct CloudStepsTests {
             #expect(counts.keys.allSatisfy { $0 == .completed }, "\(counts)")
         }
     }
+
+    @Test(
+        "offboard-deployment failing after each step: snapshots of droplets still there are deleted, a destroyed droplet's snapshot is kept",
+        arguments: Backend.enabled)
+    func offboardFailures(backend: Backend) async throws {
+        let steps = ["snapshot_deployment", "destroy_deployment_droplets", "remove_deployment_dns"]
+        var lags = Lags().scaled(by: 0.01)
+        lags.statusLag = 0
+        try await CloudHarness.with(
+            backend, lags: lags,
+            extend: { registry, _ in
+                for index in steps.indices {
+                    guard let step = registry.step(named: steps[index]), let original = registry.template(named: "offboard-deployment") else {
+                        continue
+                    }
+                    registry.register(FailAfterStep(wrapped: step))
+                    var names = steps
+                    names[index] += "+fail"
+                    let fixed = names
+                    registry.register(
+                        SagaTemplate(
+                            name: "offboard-deployment@\(index)", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
+                            resolveSteps: { _ in fixed }))
+                }
+            }
+        ) { cloud in
+            _ = try await cloud.client.createDomain(name: "off.example")
+            for index in steps.indices {
+                let deployment = "off\(index)"
+                let droplets = [
+                    try await cloud.makeDroplet("\(deployment)-a", tags: ["deployment:\(deployment)"]),
+                    try await cloud.makeDroplet("\(deployment)-b", tags: ["deployment:\(deployment)"]),
+                ].map(\.id)
+                let dns = try await cloud.run(
+                    "upsert-dns",
+                    [
+                        "dns_domain": "off.example", "dns_record_type": "A", "dns_record_name": .string(deployment), "dns_record_data": "203.0.113.9",
+                        "deployment_id": .string(deployment),
+                    ])
+                #expect(dns.saga.status == .completed)
+                let snapshotsBefore = try await cloud.live().snapshots.count
+                let detail = try await cloud.run("offboard-deployment@\(index)", ["deployment_id": .string(deployment)])
+                #expect(detail.saga.status == .rolledBack, "offboard@\(index): \(detail.saga.status) \(detail.saga.error ?? "")")
+                let live = try await cloud.live()
+                let liveIDs = Set(live.droplets.compactMap { $0["id"] as? Int })
+                let record = (live.records["off.example"] ?? []).contains { ($0["name"] as? String) == deployment }
+                switch index {
+                case 0:
+                    // Nothing was destroyed: the snapshots it took are deleted again.
+                    #expect(liveIDs.isSuperset(of: droplets))
+                    #expect(live.snapshots.count == snapshotsBefore, "offboard@0 left snapshots")
+                    #expect(record)
+                default:
+                    // The droplets are gone for good: their snapshots are what is left of them.
+                    #expect(liveIDs.isDisjoint(with: droplets))
+                    #expect(live.snapshots.count == snapshotsBefore + 2)
+                    #expect(record == (index == 1), "offboard@\(index): DNS record present \(record)")
+                }
+            }
+        }
+    }
+
+    @Test("delete-dns rolled back after deleting: the record and its desired state are put back", arguments: Backend.enabled)
+    func deleteDnsRollbackRestores(backend: Backend) async throws {
+        try await CloudHarness.with(
+            backend,
+            extend: { registry, _ in
+                guard let step = registry.step(named: "delete_dns_record"), let original = registry.template(named: "delete-dns") else { return }
+                registry.register(FailAfterStep(wrapped: step))
+                registry.register(
+                    SagaTemplate(
+                        name: "delete-dns@0", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
+                        resolveSteps: { _ in ["delete_dns_record+fail"] }))
+            }
+        ) { cloud in
+            _ = try await cloud.client.createDomain(name: "restore.example")
+            let inputs: [String: JSONValue] = ["dns_domain": "restore.example", "dns_record_type": "MX", "dns_record_name": "@"]
+            var upsert = inputs
+            upsert["dns_record_data"] = "mail.restore.example"
+            upsert["dns_record_priority"] = 10
+            upsert["deployment_id"] = "r1"
+            #expect(try await cloud.run("upsert-dns", upsert).saga.status == .completed)
+            let key = ResourceKind.recordKey(domain: "restore.example", type: "MX", name: "@")
+            #expect(try await cloud.store.provisioned(kind: "domain_record", providerID: key)?.deploymentID == "r1")
+            let detail = try await cloud.run("delete-dns@0", inputs)
+            #expect(detail.saga.status == .rolledBack, "\(detail.saga.error ?? "")")
+            let records = try await cloud.client.domainRecords(domain: "restore.example", name: "restore.example", type: "MX").collect()
+            #expect(records.map(\.data) == ["mail.restore.example"])
+            #expect(try await cloud.store.provisioned(kind: "domain_record", providerID: key)?.deploymentID == "r1")
+        }
+    }
+
+    @Test("saga run of a cloud template shows each step as it runs, with what each look waits for; a missing token is named")
+    func sagaRunShowsProgress() async throws {
+        try await CloudHarness.with(.sqlite, startWorker: false) { cloud in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-cloud-cli-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let database = "sqlite:" + directory.appendingPathComponent("cli.sqlite").path
+            let arguments = [
+                "saga", "run", "provision-droplet", "--input", "name=cli-1", "--input", "region=syd1", "--input", "size_slug=s-1vcpu-512mb-10gb",
+                "--input", "image=ubuntu-24-04-x64", "--input", "tags=web,blue", "--database", database, "--do-poll-seconds", "0.05",
+                "--do-api-url", cloud.simulator.baseURL,
+            ]
+            let run = try await ChildProcess.run(arguments, environment: ["ARCADIA_DO_TOKEN_PROVISIONING": CloudHarness.token])
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            for expected in [
+                "[0] create_droplet: running", "[0] create_droplet: completed", "[1] wait_droplet_active: poll", "waiting for droplet",
+                "[2] register_droplet: completed", "completed in",
+            ] {
+                #expect(run.stdout.contains(expected), "missing '\(expected)' in:\n\(run.stdout)")
+            }
+            #expect(!run.stdout.contains(CloudHarness.token) && !run.stderr.contains(CloudHarness.token), "the token was printed")
+            let droplets = try await cloud.live().droplets
+            #expect(
+                droplets.count == 1 && Set(droplets.first?["tags"] as? [String] ?? []).isSuperset(of: ["web", "blue", "managed-by-arcadia-cloud"]))
+
+            let missing = try await ChildProcess.run(
+                [
+                    "saga", "run", "destroy-droplet", "--input", "droplet_provider_id=1", "--database", database, "--do-api-url",
+                    cloud.simulator.baseURL,
+                ],
+                environment: ["ARCADIA_DO_TOKEN_PROVISIONING": ""])
+            #expect(missing.status == 1)
+            #expect((missing.stdout + missing.stderr).contains("ARCADIA_DO_TOKEN_PROVISIONING"), "\(missing.stdout)\n\(missing.stderr)")
+        }
+    }
 }

@@ -114,6 +114,32 @@ import Testing
         }
     }
 
+    @Test("PUT and DELETE are retried through 5xx (idempotent); a POST's 5xx is ambiguous and not retried")
+    func putAndDeleteSurvive5xx() async throws {
+        try await withSimulator { sim in
+            let client = sim.client()
+            _ = try await client.createDomain(name: "retry.example")
+            let record = try #require(try await client.createDomainRecord(domain: "retry.example", .init(type: "TXT", name: "t", data: "one")).id)
+            try await sim.addFault(
+                #"{"method": "PUT", "path": "/v2/domains/{domain_name}/records/{domain_record_id}", "kind": "server_error", "status": 502, "remaining": 2}"#
+            )
+            let updated = try await client.updateDomainRecord(domain: "retry.example", id: record, .init(type: "TXT", name: "t", data: "two"))
+            #expect(updated.data == "two")
+            try await sim.addFault(
+                #"{"method": "DELETE", "path": "/v2/domains/{domain_name}/records/{domain_record_id}", "kind": "server_error", "status": 503, "remaining": 2}"#
+            )
+            try await client.deleteDomainRecord(domain: "retry.example", id: record)
+            #expect(try await client.domainRecords(domain: "retry.example", type: "TXT").collect().isEmpty)
+            #expect(try await sim.responses(status: 502) == 2, "the PUT was retried through two 502s")
+            #expect(try await sim.responses(status: 503) == 2, "the DELETE was retried through two 503s")
+            try await sim.addFault(#"{"method": "POST", "path": "/v2/domains/{domain_name}/records", "kind": "server_error", "remaining": 1}"#)
+            let post = await #expect(throws: DigitalOceanError.self) {
+                try await client.createDomainRecord(domain: "retry.example", .init(type: "TXT", name: "u", data: "x"))
+            }
+            #expect(post?.isAmbiguous == true && post?.attempts == 1)
+        }
+    }
+
     @Test func aPostWhoseResponseIsLostIsAmbiguousAndNotRetried() async throws {
         try await withSimulator { sim in
             try await sim.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "response_lost", "remaining": 1}"#)

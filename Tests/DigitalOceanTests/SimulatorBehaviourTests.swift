@@ -153,7 +153,7 @@ import Testing
                 domain: "dots.example", .init(type: "SRV", name: "_sip._tcp", data: "sip.dots.example.", priority: 10, port: 5060, weight: 5))
             #expect(ns.data == "ns1.other.example")
             #expect(srv.data == "sip.dots.example")
-            #expect(try await client.domainRecord(domain: "dots.example", id: srv.id).data == "sip.dots.example")
+            #expect(try await client.domainRecord(domain: "dots.example", id: try #require(srv.id)).data == "sip.dots.example")
         }
     }
 

@@ -140,4 +140,18 @@ import Testing
             }
         }
     }
+
+    @Test("the validator can fail: an empty body or the wrong envelope key does not pass for a droplet or a droplet list")
+    func theValidatorRejectsMissingEnvelopes() throws {
+        let validator = try OpenAPIResponseValidator.loadDefault()
+        for (template, body) in [
+            ("/v2/droplets/{droplet_id}", "{}"), ("/v2/droplets", "{}"), ("/v2/droplets", #"{"links": {}, "meta": {"total": 0}}"#),
+            ("/v2/droplets/{droplet_id}", #"{"droplets": []}"#),
+        ] {
+            let problems = validator.problems(method: "GET", pathTemplate: template, status: 200, body: Data(body.utf8))
+            #expect(!problems.isEmpty, "GET \(template) accepted \(body)")
+        }
+        let list = #"{"droplets": [], "links": {}, "meta": {"total": 0}}"#
+        #expect(validator.problems(method: "GET", pathTemplate: "/v2/droplets", status: 200, body: Data(list.utf8)).isEmpty)
+    }
 }

@@ -13,6 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var engine: EngineOptions
+    @OptionGroup var digitalOcean: DigitalOceanOptions
 
     @Option(help: "Sagas executed at the same time by this process.")
     var concurrency: Int = 8
@@ -38,9 +39,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = engine.configuration
         let announce = announceFinished
         let statisticsFile = self.statisticsFile
+        let digitalOcean = self.digitalOcean
         try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, batchConcurrency: concurrency >= 32 ? 2 : 1, logger: logger) {
             store in
-            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), configuration: configuration, logger: logger)
+            let engine = SagaEngine(
+                store: store, registry: CLIEnvironment.registry(store: store, digitalOcean: digitalOcean), configuration: configuration,
+                logger: logger)
             let worker = engine.makeWorker(configuration: .init(concurrency: concurrency, announceFinished: announce))
             var groupConfiguration = ServiceGroupConfiguration(
                 services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

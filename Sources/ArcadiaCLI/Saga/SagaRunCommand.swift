@@ -13,6 +13,7 @@ struct SagaRunCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var start: StartArguments
     @OptionGroup var engineOptions: EngineOptions
+    @OptionGroup var digitalOcean: DigitalOceanOptions
 
     func run() async throws {
         CLIEnvironment.bootstrapLogging(.warning)
@@ -20,8 +21,11 @@ struct SagaRunCommand: AsyncParsableCommand {
         let start = self.start
         let inputs = try start.validatedInputs(CLIEnvironment.registry())
         let configuration = engineOptions.configuration
+        let digitalOcean = self.digitalOcean
         let status = try await StoreFactory.withStore(try database.url(), logger: logger) { store in
-            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), configuration: configuration, logger: logger)
+            let engine = SagaEngine(
+                store: store, registry: CLIEnvironment.registry(store: store, digitalOcean: digitalOcean), configuration: configuration,
+                logger: logger)
             let events = engine.events()
             let (saga, _) = try await engine.start(start.template, inputs: inputs, options: start.options)
             let id = saga.id
@@ -32,11 +36,15 @@ struct SagaRunCommand: AsyncParsableCommand {
                 guard !start.json else { return }
                 for await event in events where event.sagaID == id {
                     if let line = Self.describe(event, stepNames: saga.stepNames) { print(line) }
+                    if case .sagaFinished = event { return }
                 }
             }
             let worker = engine.makeWorker(configuration: .init(concurrency: 1, onlySaga: id))
             try await worker.run()
             let detail = try await engine.detail(id)
+            // Every event of the saga is printed before the summary (the stream ends at its finish;
+            // a saga another process finished sends none here, hence the bound).
+            if detail.saga.status.isTerminal { _ = try? await withTimeout(.seconds(2)) { await progress.value } }
             progress.cancel()
             if start.json {
                 print(SagaJSON.render(SagaJSON(detail)))

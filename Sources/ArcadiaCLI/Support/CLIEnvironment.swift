@@ -24,15 +24,14 @@ enum CLIEnvironment {
     }
 
     /// The steps and templates this build of Arcadia knows: the engine's test templates and the
-    /// cloud templates. With a store, the cloud steps get it and the DigitalOcean clients for the
-    /// tokens set in the environment (``DigitalOceanEnvironment``); without one (validating a
+    /// cloud templates. With a store, the cloud steps get it and DigitalOcean clients for the
+    /// tokens configured (`digitalOcean`: flags over the environment); without one (validating a
     /// start request before anything is opened), they can validate but not run.
-    static func registry(store: (any CloudStore)? = nil) -> SagaRegistry {
+    static func registry(store: (any CloudStore)? = nil, digitalOcean: DigitalOceanOptions? = nil) -> SagaRegistry {
         var registry = SagaRegistry.builtIn
-        let configuration = CloudConfiguration()
-        let clients =
-            store == nil
-            ? (nil, nil) : DigitalOceanEnvironment.fromEnvironment().clients(maxRateLimitWait: configuration.maxRateLimitWaitInMemory)
+        let configuration = digitalOcean?.configuration ?? CloudConfiguration()
+        let environment = digitalOcean?.environment ?? DigitalOceanEnvironment.fromEnvironment()
+        let clients = store == nil ? (nil, nil) : environment.clients(maxRateLimitWait: configuration.maxRateLimitWaitInMemory)
         registry.registerCloudTemplates(
             CloudServices(provisioning: clients.0, inventory: clients.1, store: store, configuration: configuration))
         return registry

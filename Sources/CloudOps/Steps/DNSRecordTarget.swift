@@ -19,16 +19,36 @@ struct DNSRecordTarget {
     var key: String { ResourceKind.recordKey(domain: domain, type: type, name: name) }
     var lockKey: String { "dns:\(domain)/\(type)/\(name)" }
 
-    /// Every record of this type and name, across all pages.
-    func records(_ client: DigitalOceanClient) async throws -> [DomainRecord] {
-        try await client.domainRecords(domain: domain, name: fullyQualifiedName, type: type).collect()
-            .filter { $0.type.uppercased() == type && DNSNames.relativeName($0.name, domain: domain) == name }
+    /// Every record of this type and name, across all pages (records without an id, such as the
+    /// zone's SOA, cannot be changed and are left out).
+    func records(_ client: DigitalOceanClient) async throws -> [Record] {
+        try await client.domainRecords(domain: domain, name: fullyQualifiedName, type: type).collect().compactMap(Record.init)
+            .filter { $0.record.type.uppercased() == type && DNSNames.relativeName($0.name, domain: domain) == name }
+    }
+
+    /// A record that has an id, with its optional fields read.
+    struct Record {
+        let record: DomainRecord
+        let id: Int
+        var name: String { record.name ?? "@" }
+        var data: String { record.data ?? "" }
+        var ttl: Int { record.ttl ?? 1800 }
+        var priority: Int? { record.priority }
+        var port: Int? { record.port }
+        var weight: Int? { record.weight }
+
+        init?(_ record: DomainRecord) {
+            guard let id = record.id else { return nil }
+            self.record = record
+            self.id = id
+        }
     }
 
     /// A record as a context value, to restore it later.
-    static func stash(_ record: DomainRecord) -> JSONValue {
+    static func stash(_ found: Record) -> JSONValue {
+        let record = found.record
         var object: [String: JSONValue] = [
-            "id": .int(record.id), "type": .string(record.type), "name": .string(record.name), "data": .string(record.data), "ttl": .int(record.ttl),
+            "id": .int(found.id), "type": .string(record.type), "name": .string(found.name), "data": .string(found.data), "ttl": .int(found.ttl),
         ]
         if let priority = record.priority { object["priority"] = .int(priority) }
         if let port = record.port { object["port"] = .int(port) }

@@ -51,8 +51,29 @@ public struct SnapshotDeploymentStep: SagaStep {
         }
     }
 
-    /// Snapshots are what offboarding keeps: a failure later does not delete them.
-    public var hasCompensation: Bool { false }
+    /// An offboarding rolled back deletes the snapshots it took of droplets that still exist; the
+    /// snapshot of a droplet the offboarding already destroyed is its only copy and is kept.
+    public func compensate(_ context: StepContext) async throws {
+        try await CloudCall.compensate(context) {
+            let client = try services.provisioningClient()
+            let single = CreateDropletSnapshotStep(services: services)
+            for droplet in context.context["offboard_droplets"]?.arrayValue?.compactMap(\.intValue) ?? [] {
+                do {
+                    _ = try await client.droplet(id: droplet)
+                } catch let error as DigitalOceanError where error.isNotFound {
+                    context.logger.notice("keeping the snapshot of a destroyed droplet", metadata: ["droplet.id": "\(droplet)"])
+                    continue
+                }
+                var sub = context
+                sub.inputs["droplet_provider_id"] = .int(droplet)
+                sub.context = Self.scoped(context.context, droplet: droplet)
+                if let id = context.context["offboard_snapshots"]?.objectValue?[String(droplet)], sub.context["snapshot_id"] == nil {
+                    sub.context["snapshot_id"] = id
+                }
+                try await single.compensate(sub)
+            }
+        }
+    }
 
     /// The per-droplet context keys (`d<id>.snapshot_id`, …) as the single-droplet step sees them.
     static func scoped(_ context: [String: JSONValue], droplet: Int) -> [String: JSONValue] {
@@ -119,12 +140,14 @@ public struct RemoveDeploymentDnsStep: SagaStep {
                 let data = row.spec["data"]?.stringValue
                 let records = try await client.domainRecords(domain: domain, name: DNSNames.fullyQualifiedName(name, domain: domain), type: type)
                     .collect()
-                    .filter {
-                        DNSNames.relativeName($0.name, domain: domain) == name && (data == nil || DNSNames.sameData(type: type, $0.data, data!))
+                    .filter { record in
+                        DNSNames.relativeName(record.name ?? "@", domain: domain) == name
+                            && (data.map { DNSNames.sameData(type: type, record.data ?? "", $0) } ?? true)
                     }
                 for record in records {
+                    guard let id = record.id else { continue }
                     do {
-                        try await client.deleteDomainRecord(domain: domain, id: record.id)
+                        try await client.deleteDomainRecord(domain: domain, id: id)
                     } catch let error as DigitalOceanError where error.isNotFound {
                         continue
                     }

@@ -38,7 +38,7 @@ public struct PowerDeploymentStep: SagaStep {
             for (droplet, value) in actions {
                 guard let actionID = value.intValue, let dropletID = Int(droplet) else { continue }
                 let action = try await client.dropletAction(dropletID: dropletID, actionID: actionID)
-                if action.isErrored { throw CloudStepError(.actionErrored, "\(action.type) of droplet \(dropletID) errored") }
+                if action.isErrored { throw CloudStepError(.actionErrored, "\(action.type ?? "action") of droplet \(dropletID) errored") }
                 if action.isInProgress { inProgress.append(actionID) }
             }
             // The droplets to change are recorded before any action is posted, so that a run that
@@ -85,12 +85,12 @@ public struct PowerDeploymentStep: SagaStep {
         while current.isInProgress {
             looks += 1
             guard looks <= services.configuration.actionPollBudget else {
-                throw CloudStepError(.budgetExhausted, "\(action.type) of droplet \(droplet) still in progress", retryable: true)
+                throw CloudStepError(.budgetExhausted, "\(action.type ?? "action") of droplet \(droplet) still in progress", retryable: true)
             }
             try await Task.sleep(for: services.configuration.actionPollInterval)
             current = try await client.dropletAction(dropletID: droplet, actionID: action.id)
         }
-        if current.isErrored { throw CloudStepError(.actionErrored, "\(action.type) of droplet \(droplet) errored", retryable: true) }
+        if current.isErrored { throw CloudStepError(.actionErrored, "\(action.type ?? "action") of droplet \(droplet) errored", retryable: true) }
     }
 
     public func compensate(_ context: StepContext) async throws {

@@ -26,9 +26,17 @@ public struct UpsertDnsRecordStep: SagaStep {
             let data = try context.requiredInput("dns_record_data")
             let ttl = context.intInput("dns_record_ttl")
             let existing = try await target.records(client).first
-            let matches = existing.map { DNSNames.sameData(type: target.type, $0.data, data) && (ttl == nil || $0.ttl == ttl) } ?? false
+            let priority = context.intInput("dns_record_priority")
+            let port = context.intInput("dns_record_port")
+            let weight = context.intInput("dns_record_weight")
+            let matches =
+                existing.map {
+                    DNSNames.sameData(type: target.type, $0.data, data) && (ttl == nil || $0.ttl == ttl)
+                        && (priority == nil || $0.priority == priority) && (port == nil || $0.port == port) && (weight == nil || $0.weight == weight)
+                } ?? false
             let body = DomainRecordRequest(
-                type: target.type, name: target.name, data: DNSNames.dataForWrite(type: target.type, data: data), ttl: ttl ?? existing?.ttl ?? 1800)
+                type: target.type, name: target.name, data: DNSNames.dataForWrite(type: target.type, data: data), priority: priority, port: port,
+                ttl: ttl ?? existing?.ttl ?? 1800, weight: weight)
 
             switch context.contextString("dns_plan") ?? "" {
             case "update":
@@ -45,7 +53,10 @@ public struct UpsertDnsRecordStep: SagaStep {
                         return .pollAgain(after: .zero, outputs: ["dns_plan": ""], waitingFor: "nothing: the record changed; planning again")
                     }
                     let created = try await client.createDomainRecord(domain: target.domain, body)
-                    return try await finish(context, target: target, outcome: "created", recordID: created.id, data: data, ttl: body.ttl)
+                    guard let createdID = created.id else {
+                        throw CloudStepError(.notFound, "DigitalOcean created record \(target.type) \(target.fullyQualifiedName) without an id")
+                    }
+                    return try await finish(context, target: target, outcome: "created", recordID: createdID, data: data, ttl: body.ttl)
                 case .unknown(let since):
                     if let record = existing, matches {
                         return try await finish(context, target: target, outcome: "created", recordID: record.id, data: data, ttl: body.ttl)

@@ -71,7 +71,10 @@ extension SagaRegistry {
                 name: "upsert-dns", kind: .provision, summary: "ensure a DNS record (created, noop or updated)",
                 inputs: dnsInputs + [
                     InputSpec("dns_record_data", .string, summary: "the record's data"),
-                    InputSpec("dns_record_ttl", .int, default: 1800, summary: "TTL in seconds"), optionalDeployment,
+                    InputSpec("dns_record_ttl", .int, default: 1800, summary: "TTL in seconds"),
+                    InputSpec("dns_record_priority", .int, default: .null, summary: "MX and SRV priority"),
+                    InputSpec("dns_record_port", .int, default: .null, summary: "SRV port"),
+                    InputSpec("dns_record_weight", .int, default: .null, summary: "SRV weight"), optionalDeployment,
                 ],
                 failurePolicy: .compensate, lockKeys: dnsLock, resolveSteps: Self.dnsSteps("upsert_dns_record")))
         register(
@@ -120,6 +123,16 @@ extension SagaRegistry {
             }
             if (inputs["dns_record_name"]?.stringValue ?? "").isEmpty {
                 problems.append("input 'dns_record_name' must not be empty (use @ for the apex)")
+            }
+            if step == "upsert_dns_record" {
+                let needed =
+                    type == "MX" ? ["dns_record_priority"] : type == "SRV" ? ["dns_record_priority", "dns_record_port", "dns_record_weight"] : []
+                for name in needed where inputs[name]?.intValue == nil { problems.append("input '\(name)' is required for \(type) records") }
+                for name in ["dns_record_priority", "dns_record_port", "dns_record_weight"] {
+                    if let value = inputs[name]?.intValue, !(0...65_535).contains(value) {
+                        problems.append("input '\(name)' must be between 0 and 65535, got \(value)")
+                    }
+                }
             }
             guard problems.isEmpty else { throw StepFailure.permanent(problems.joined(separator: "; ")) }
             return [step]

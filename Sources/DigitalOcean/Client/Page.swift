@@ -12,7 +12,9 @@ struct Page<Item: Decodable>: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: EnvelopeKey.self)
-        items = try container.decodeIfPresent([Item].self, forKey: EnvelopeKey.root(in: decoder)) ?? []
+        // A page without its root key is an error: read as an empty list, an inventory would take
+        // it for "everything deleted".
+        items = try container.decode([Item].self, forKey: EnvelopeKey.root(in: decoder))
         let links = try container.decodeIfPresent(Links.self, forKey: EnvelopeKey(stringValue: "links"))
         next = links?.pages?.next
         total = try container.decodeIfPresent(Meta.self, forKey: EnvelopeKey(stringValue: "meta"))?.total

@@ -65,7 +65,8 @@ public struct PaginatedSequence<Element: Decodable & Sendable & Identifiable>: A
                 while position < buffer.count {
                     let item = buffer[position]
                     position += 1
-                    if seen.insert(item.id).inserted { return item }
+                    // Items without an id of their own (an SOA record) are never merged.
+                    if Self.isAbsent(item.id) || seen.insert(item.id).inserted { return item }
                 }
                 if nextURL == nil && changed && passes < PaginatedSequence.maxPasses {
                     passes += 1
@@ -86,6 +87,12 @@ public struct PaginatedSequence<Element: Decodable & Sendable & Identifiable>: A
                 nextURL = page.next.flatMap { rebase($0) }
                 if nextURL == url { nextURL = nil }  // a link to itself would never end
             }
+        }
+
+        /// Whether an id is an optional without a value.
+        static func isAbsent(_ id: Element.ID) -> Bool {
+            let mirror = Mirror(reflecting: id)
+            return mirror.displayStyle == .optional && mirror.children.isEmpty
         }
 
         /// Keeps the path and query of a `links.pages.next` URL and puts it on the base URL.

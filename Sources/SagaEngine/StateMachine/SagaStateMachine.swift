@@ -196,6 +196,9 @@ package struct SagaStateMachine: Sendable {
             polls = result.polls
             return decide(signals)
         case .finished(let status):
+            if status == .completed, saga.status != .compensating, let last = saga.stepNames.indices.last {
+                events.append(.stepFinished(sagaID: saga.id, step: last, name: saga.stepNames[last], status: .completed, error: nil))
+            }
             saga.status = status
             events.append(.sagaFinished(sagaID: saga.id, status: status))
             return .stop(.finished(status, claim: result.claim))

@@ -10,8 +10,10 @@ import Foundation
 /// marked `writeOnly: true` are never required in a response. One deliberate strictness beyond JSON Schema: a
 /// schema with `properties` but no `type` (the spec's response envelopes) is taken to describe an object.
 ///
-/// Note that most response envelopes in the spec have no `required` list (e.g. `{"properties": {"droplet": …}}`),
-/// so `{}` conforms to them; tests should assert the presence of the envelope key themselves.
+/// Most response envelopes in the spec have no `required` list (e.g. `{"properties": {"droplet": …}}`), so
+/// `{}` would conform to them. The validator checks envelopes itself: a 2xx JSON body must carry at least
+/// one of the envelope's declared keys other than `links` and `meta` (a collection read as `{}` would
+/// otherwise pass as "everything deleted"), and no key the envelope does not declare.
 ///
 /// Each problem names the offending value with a JSON-path-like location, for example
 /// `$.droplet.networks.v4[0].ip_address: expected string, got number`.
@@ -223,7 +225,34 @@ struct OpenAPIResponseValidator: Sendable {
         guard let schema = content[jsonMediaType]?["schema"] else { return [] }
         var found: [String] = []
         validate(value, against: schema, at: "$", context: Context(), into: &found)
+        if (200..<300).contains(status), let declared = envelopeKeys(schema), let members = value.members {
+            let payload = declared.subtracting(["links", "meta"])
+            if !payload.isEmpty, members.keys.allSatisfy({ !payload.contains($0) }) {
+                found.append("$: none of the envelope keys \(payload.sorted()) is present (got \(members.keys.sorted()))")
+            }
+            for key in members.keys.sorted() where !declared.contains(key) {
+                found.append("$.\(key): not a key of this response's envelope \(declared.sorted())")
+            }
+        }
         return found
+    }
+
+    /// The top-level property names a response schema declares (through `$ref`s and `allOf`), or
+    /// nil when it declares none (a bare object, an array, a union).
+    func envelopeKeys(_ schema: JSONNode) -> Set<String>? {
+        var node = schema
+        var seen: Set<String> = []
+        while let ref = node["$ref"]?.stringValue {
+            guard seen.insert(ref).inserted, let target = resolve(ref) else { return nil }
+            node = target
+        }
+        var keys = Set(node["properties"]?.members?.keys.map { $0 } ?? [])
+        for part in node["allOf"]?.elements ?? [] {
+            guard let more = envelopeKeys(part) else { return nil }
+            keys.formUnion(more)
+        }
+        if node["oneOf"] != nil || node["anyOf"] != nil || node["additionalProperties"] != nil { return nil }
+        return keys.isEmpty ? nil : keys
     }
 
     /// Validates a JSON value against a schema of the spec (a schema node, e.g. `{"$ref": "#/components/schemas/droplet"}`).
