@@ -13,6 +13,11 @@ if [ -z "${ARCADIA_PYDO_PYTHON:-}" ]; then
   ARCADIA_PYDO_PYTHON="$(scripts/install-pydo.sh)" || { echo "warning: could not install pydo" >&2; ARCADIA_PYDO_PYTHON=; }
   export ARCADIA_PYDO_PYTHON
 fi
+# schemathesis, for the simulator's fuzz test against the official spec.
+if [ -z "${ARCADIA_SCHEMATHESIS:-}" ]; then
+  ARCADIA_SCHEMATHESIS="$(scripts/install-schemathesis.sh)" || { echo "warning: could not install schemathesis" >&2; ARCADIA_SCHEMATHESIS=; }
+  export ARCADIA_SCHEMATHESIS
+fi
 echo "swift: $(swift --version 2>&1 | head -n 1)"
 echo "PostgreSQL: ${ARCADIA_TEST_DATABASE_URL:-${POSTGRES_HOSTNAME:-?}:${POSTGRES_PORT:-5432}}"
 if [ "${ARCADIA_CHECK_FORMAT:-1}" = 1 ] && swift format --version >/dev/null 2>&1; then

@@ -485,7 +485,10 @@ struct CloudStepsTests {
 
     @Test("saga run of a cloud template shows each step as it runs, with what each look waits for; a missing token is named")
     func sagaRunShowsProgress() async throws {
-        try await CloudHarness.with(.sqlite, startWorker: false) { cloud in
+        // A create that takes 5 s: the wait is surely seen polling, however loaded the machine.
+        var lags = Lags().scaled(by: 0.01)
+        lags.dropletCreate = 5
+        try await CloudHarness.with(.sqlite, lags: lags, startWorker: false) { cloud in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-cloud-cli-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }

@@ -25,7 +25,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let cert = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let openssl = try await run(
+        let openssl = try await ProcessRunner.run(
             "/usr/bin/env",
             [
                 "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
@@ -38,33 +38,10 @@ import Testing
         let server = try await RunningFakeDigitalOcean.start(
             .init(host: "127.0.0.1", port: 0, settings: SimulatorSettings(lags: .zero), tls: (cert, key)), logger: logger)
         let script = Self.packageRoot.appendingPathComponent("scripts/official-clients/pydo_smoke.py").path
-        let result = try await run(
+        let result = try await ProcessRunner.run(
             python, [script, "--base-url", server.baseURL, "--token", "dop_v1_pydo_smoke"], environment: ["REQUESTS_CA_BUNDLE": cert])
         await server.stop()
         #expect(result.status == 0, "pydo against the simulator:\n\(result.output)")
         #expect(result.output.contains(" 0 failed"), "\(result.output)")
-    }
-
-    /// Runs a program to completion without blocking a concurrency thread.
-    private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String)
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-out-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil) else {
-            throw HarnessError(message: "cannot create \(output.path) for the child's output")
-        }
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try handle.close()
-        return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 }

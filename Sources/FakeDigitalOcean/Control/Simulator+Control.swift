@@ -13,6 +13,7 @@ import Synchronization
 /// | `GET /_fake/state` | every object, deleted ones included (with `deleted_at`) |
 /// | `GET /_fake/audit` | every mutating request: route, body, status, fault, ids created |
 /// | `GET /_fake/stats` | requests per token label and responses per status |
+/// | `GET /_fake/routes` | every operation the simulator serves (method and spec path template) |
 extension Simulator {
     func control(_ exchange: Exchange, segments: [String], requestID: String) -> Answer {
         let body = exchange.body.isEmpty ? nil : try? JSON.parse(exchange.body)
@@ -76,6 +77,10 @@ extension Simulator {
                     return world.stateJSON()
                 case ("GET", ["audit"]):
                     return .object([("entries", .array(world.audit.map(\.json)))])
+                case ("GET", ["routes"]):
+                    return .object([
+                        ("routes", .array(SimRoute.all.map { .object([("method", .string($0.method)), ("path", .string($0.template))]) }))
+                    ])
                 case ("GET", ["stats"]):
                     return .object([
                         ("requests_by_token", .object(world.requestsByToken.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),

@@ -177,6 +177,16 @@ extension World {
         return SimResponse(status: 204)
     }
 
+    /// `22`, `8000-9000` (ascending, 1 to 65535), `0` or `all`.
+    static func isValidPorts(_ text: String) -> Bool {
+        if text == "0" || text == "all" { return true }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0.count <= 5 && !$0.isEmpty && $0.allSatisfy(\.isASCII) }) else { return false }
+        let numbers = parts.compactMap { Int($0) }
+        guard numbers.count == parts.count, numbers.allSatisfy({ (1...65_535).contains($0) }) else { return false }
+        return numbers.count == 1 || numbers[0] <= numbers[1]
+    }
+
     private mutating func validatedFirewall(_ request: SimRequest, id: String, createdAt: Date) throws -> SimFirewall {
         guard let name = request.string("name"), !name.isEmpty else { throw APIFailure.badRequest("name is required") }
         let inbound = request.body?["inbound_rules"]?.arrayValue ?? []
@@ -187,6 +197,31 @@ extension World {
                 throw APIFailure.badRequest("each rule needs a protocol of tcp, udp or icmp")
             }
             if proto != "icmp" && rule["ports"]?.stringValue == nil { throw APIFailure.badRequest("tcp and udp rules need ports") }
+            if let ports = rule["ports"] {
+                guard let text = ports.stringValue, Self.isValidPorts(text) else {
+                    throw APIFailure.badRequest("ports must be a port (22), a range (8000-9000), 0 or all")
+                }
+            }
+        }
+        for (rule, key) in inbound.map({ ($0, "sources") }) + outbound.map({ ($0, "destinations") }) {
+            guard let targets = rule[key], case .object(let members) = targets else {
+                throw APIFailure.badRequest("each inbound rule needs sources and each outbound rule destinations")
+            }
+            for (name, value) in members {
+                let items = value.arrayValue
+                switch name {
+                case "droplet_ids":
+                    guard let items, items.allSatisfy({ $0.intValue != nil }) else {
+                        throw APIFailure.badRequest("\(key).droplet_ids must be integers")
+                    }
+                case "addresses", "load_balancer_uids", "kubernetes_ids", "tags":
+                    guard let items, items.allSatisfy({ $0.stringValue != nil }) else {
+                        throw APIFailure.badRequest("\(key).\(name) must be strings")
+                    }
+                default:
+                    throw APIFailure.badRequest("unknown field \(key).\(name)")
+                }
+            }
         }
         func normalised(_ rule: JSON, key: String) -> JSON {
             let targets = rule[key] ?? .object([])

@@ -4,6 +4,16 @@ struct APIFailure: Error, Sendable {
     var id: String
     var message: String
     var headers: [(String, String)] = []
+    /// Members added to the body (routes whose spec gives their errors another shape).
+    var extraFields: [(String, JSON)] = []
+
+    /// The spec gives `POST /v2/tags` a 400 of its own shape (`error`, `messages`, `root_causes`).
+    func shaped(forRoute template: String, method: String) -> APIFailure {
+        guard status == 400, method == "POST", template == "/v2/tags" else { return self }
+        var failure = self
+        failure.extraFields = [("error", .string(message)), ("messages", .strings([message])), ("root_causes", .strings([message]))]
+        return failure
+    }
 
     static func notFound() -> APIFailure {
         APIFailure(status: 404, id: "not_found", message: "The resource you requested could not be found.")

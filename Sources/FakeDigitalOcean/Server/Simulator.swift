@@ -127,10 +127,13 @@ public final class Simulator: Sendable {
         if !exchange.body.isEmpty {
             guard exchange.body.count <= Self.maxBodyBytes else {
                 return failure(
-                    .badRequest("request body too large (limit \(Self.maxBodyBytes) bytes)"), requestID: requestID, limits: decision.limits)
+                    APIFailure.badRequest("request body too large (limit \(Self.maxBodyBytes) bytes)").shaped(
+                        forRoute: route.template, method: exchange.method), requestID: requestID, limits: decision.limits)
             }
             guard let parsed = try? JSON.parse(exchange.body) else {
-                return failure(.badRequest("error parsing request body"), requestID: requestID, limits: decision.limits)
+                return failure(
+                    APIFailure.badRequest("error parsing request body").shaped(forRoute: route.template, method: exchange.method),
+                    requestID: requestID, limits: decision.limits)
             }
             body = parsed
         }
@@ -190,7 +193,8 @@ public final class Simulator: Sendable {
 
     func failure(_ failure: APIFailure, requestID: String, limits: [(String, String)]) -> Answer {
         world.withLock { $0.responsesByStatus[failure.status, default: 0] += 1 }
-        let body: JSON = .object([("id", .string(failure.id)), ("message", .string(failure.message)), ("request_id", .string(requestID))])
+        let body: JSON = .object(
+            [("id", .string(failure.id)), ("message", .string(failure.message)), ("request_id", .string(requestID))] + failure.extraFields)
         return Answer(
             status: failure.status,
             headers: limits + failure.headers + [("x-request-id", requestID), ("content-type", "application/json; charset=utf-8")],

@@ -69,6 +69,16 @@ final class ChildProcess: Sendable {
     /// Waits until a line of standard error contains `text`; returns that line. Fails after `timeout`.
     @discardableResult
     func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        do {
+            return try await waitForLineUnexplained(containing: text, timeout: timeout)
+        } catch let error as EngineError where error.code == .timeout {
+            // What the child said last tells why the line never came.
+            let tail = lines.withLock { $0.suffix(25) }.joined(separator: "\n")
+            throw TestSetupError("\(error.message); its last lines:\n\(tail)")
+        }
+    }
+
+    private func waitForLineUnexplained(containing text: String, timeout: Duration) async throws -> String {
         try await withTimeout(timeout, "waiting for '\(text)' from arcadia (pid \(pid))") {
             while !Task.isCancelled {
                 if let line = self.lines.withLock({ $0.first { $0.contains(text) } }) { return line }
