@@ -521,4 +521,124 @@ struct CloudStepsTests {
             #expect((missing.stdout + missing.stderr).contains("ARCADIA_DO_TOKEN_PROVISIONING"), "\(missing.stdout)\n\(missing.stderr)")
         }
     }
+
+    @Test("a permanent 422 (capacity) fails the create at once, without retries, and leaves nothing", arguments: Backend.enabled)
+    func permanent422FailsAtOnce(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            try await cloud.addFault(#"{"method": "POST", "path": "/v2/droplets", "kind": "unprocessable", "remaining": 1}"#)
+            let detail = try await cloud.run("provision-droplet", Self.provisionInputs("full-1"))
+            #expect(detail.saga.status == .rolledBack)
+            #expect((detail.saga.error ?? "").contains("droplet limit"), "\(detail.saga.error ?? "")")
+            #expect(detail.steps.first?.attempts == 1, "a 4xx is not retried")
+            #expect(try await cloud.live().droplets.isEmpty)
+            // A size the region does not offer: DigitalOcean's own 422.
+            var inputs = Self.provisionInputs("full-2")
+            inputs["region"] = "blr1"
+            inputs["size_slug"] = "s-4vcpu-8gb"
+            let unavailable = try await cloud.run("provision-droplet", inputs)
+            #expect(unavailable.saga.status == .rolledBack && (unavailable.saga.error ?? "").contains("not available in this region"))
+        }
+    }
+
+    @Test("a 5xx after DigitalOcean applied a snapshot action or a DNS record create leaves exactly one of each", arguments: Backend.enabled)
+    func serverErrorAfterApplyOnEveryCreate(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            _ = try await cloud.client.createDomain(name: "applied.example")
+            let droplet = try await cloud.makeDroplet("applied-snap")
+            try await cloud.addFault(
+                #"{"faults": [{"method": "POST", "path": "/v2/droplets/{droplet_id}/actions", "kind": "server_error_after_apply", "remaining": 1},"#
+                    + #"{"method": "POST", "path": "/v2/domains/{domain_name}/records", "kind": "server_error_after_apply", "remaining": 1}]}"#)
+            let snapshot = try await cloud.run("snapshot-droplet", ["droplet_provider_id": .string(String(droplet.id))])
+            #expect(snapshot.saga.status == .completed, "\(snapshot.saga.error ?? "")")
+            #expect(try await cloud.live().snapshots.count == 1)
+            let dns = try await cloud.run(
+                "upsert-dns", ["dns_domain": "applied.example", "dns_record_type": "TXT", "dns_record_name": "once", "dns_record_data": "v=1"])
+            #expect(dns.saga.status == .completed && dns.saga.context["dns_outcome"] == "created", "\(dns.saga.error ?? "")")
+            #expect(try await cloud.client.domainRecords(domain: "applied.example", name: "once.applied.example", type: "TXT").collect().count == 1)
+        }
+    }
+
+    @Test("cancel while a snapshot action runs: the saga compensates and no snapshot is left", arguments: Backend.enabled)
+    func cancelDuringActionPoll(backend: Backend) async throws {
+        var lags = Lags().scaled(by: 0.01)
+        lags.snapshotAction = 3
+        try await CloudHarness.with(backend, lags: lags) { cloud in
+            let droplet = try await cloud.makeDroplet("cancel-snap")
+            let events = cloud.engine.events()
+            let saga = try await cloud.engine.start("snapshot-droplet", inputs: ["droplet_provider_id": .string(String(droplet.id))]).saga
+            try await withTimeout(.seconds(30)) {
+                for await event in events {
+                    if case .parked(let id, 0, _, .poll, let detail) = event, id == saga.id, (detail ?? "").contains("to complete") { return }
+                }
+            }
+            _ = try await cloud.engine.cancel(saga.id)
+            let done = try await cloud.engine.waitUntilTerminal(saga.id, timeout: .seconds(60))
+            #expect(done.status == .rolledBack)
+            #expect(try await cloud.live().snapshots.isEmpty, "the snapshot the action made was deleted")
+        }
+    }
+
+    @Test(
+        "resume-deployment and destroy-droplet failing after their work: powered back off; a destroyed droplet stays destroyed",
+        arguments: Backend.enabled)
+    func resumeAndDestroyFailures(backend: Backend) async throws {
+        var lags = Lags().scaled(by: 0.01)
+        lags.statusLag = 0
+        try await CloudHarness.with(
+            backend, lags: lags,
+            extend: { registry, _ in
+                for (template, step) in [("resume-deployment", "power_on_deployment"), ("destroy-droplet", "destroy_droplet")] {
+                    guard let wrapped = registry.step(named: step), let original = registry.template(named: template) else { continue }
+                    registry.register(FailAfterStep(wrapped: wrapped))
+                    registry.register(
+                        SagaTemplate(
+                            name: "\(template)@0", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
+                            resolveSteps: { _ in [step + "+fail"] }))
+                }
+            }
+        ) { cloud in
+            let sleeper = try await cloud.makeDroplet("sleeper", tags: ["deployment:z1"])
+            #expect(try await cloud.run("suspend-deployment", ["deployment_id": "z1"]).saga.status == .completed)
+            let resumed = try await cloud.run("resume-deployment@0", ["deployment_id": "z1"])
+            #expect(resumed.saga.status == .rolledBack)
+            #expect(try await cloud.client.droplet(id: sleeper.id).status == "off", "the droplet it powered on is off again")
+            let destroyed = try await cloud.run("destroy-droplet@0", ["droplet_provider_id": .string(String(sleeper.id))])
+            #expect(destroyed.saga.status == .rolledBack)
+            #expect(try await cloud.live().droplets.isEmpty, "a destroy cannot be undone; nothing else was made")
+        }
+    }
+
+    @Test(
+        "power-off-droplet and power-on-droplet wait for their actions and are idempotent; rolled back, the droplet is powered back",
+        arguments: Backend.enabled)
+    func powerOneDroplet(backend: Backend) async throws {
+        var lags = Lags().scaled(by: 0.01)
+        lags.statusLag = 0
+        try await CloudHarness.with(
+            backend, lags: lags,
+            extend: { registry, _ in
+                guard let wrapped = registry.step(named: "power_off_droplet"), let original = registry.template(named: "power-off-droplet") else {
+                    return
+                }
+                registry.register(FailAfterStep(wrapped: wrapped))
+                registry.register(
+                    SagaTemplate(
+                        name: "power-off-droplet@0", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
+                        resolveSteps: { _ in ["power_off_droplet+fail"] }))
+            }
+        ) { cloud in
+            let droplet = try await cloud.makeDroplet("single")
+            let inputs: [String: JSONValue] = ["droplet_provider_id": .string(String(droplet.id))]
+            let off = try await cloud.run("power-off-droplet", inputs)
+            #expect(off.saga.status == .completed && off.saga.context["powered_off"] == [.int(droplet.id)], "\(off.saga.error ?? "")")
+            #expect(try await cloud.client.droplet(id: droplet.id).status == "off")
+            let again = try await cloud.run("power-off-droplet", inputs)
+            #expect(again.saga.status == .completed && again.saga.context["powered_off"] == [], "already off is success")
+            #expect(try await cloud.run("power-on-droplet", inputs).saga.status == .completed)
+            #expect(try await cloud.client.droplet(id: droplet.id).status == "active")
+            let failed = try await cloud.run("power-off-droplet@0", inputs)
+            #expect(failed.saga.status == .rolledBack)
+            #expect(try await cloud.client.droplet(id: droplet.id).status == "active", "powered back on")
+        }
+    }
 }

@@ -16,8 +16,10 @@ extension SagaRegistry {
         register(WaitDropletActiveStep(services: services))
         register(RegisterDropletStep(services: services))
         register(DestroyDropletStep(services: services))
-        register(PowerDeploymentStep(services: services, powerOn: false))
-        register(PowerDeploymentStep(services: services, powerOn: true))
+        for scope in [PowerStep.Scope.deployment, .droplet] {
+            register(PowerStep(services: services, powerOn: false, scope: scope))
+            register(PowerStep(services: services, powerOn: true, scope: scope))
+        }
         register(SnapshotDeploymentStep(services: services))
         register(DestroyDeploymentDropletsStep(services: services))
         register(RemoveDeploymentDnsStep(services: services))
@@ -81,6 +83,15 @@ extension SagaRegistry {
             SagaTemplate(
                 name: "delete-dns", kind: .offboard, summary: "delete a DNS record by type and name (absent succeeds)", inputs: dnsInputs,
                 failurePolicy: .compensate, lockKeys: dnsLock, resolveSteps: Self.dnsSteps("delete_dns_record")))
+        for (name, step, summary) in [
+            ("power-off-droplet", "power_off_droplet", "power a droplet off (already off succeeds)"),
+            ("power-on-droplet", "power_on_droplet", "power a droplet on (already on succeeds)"),
+        ] {
+            register(
+                SagaTemplate(
+                    name: name, kind: .suspend, summary: summary, inputs: [dropletID], lockKeys: dropletLock,
+                    resolveSteps: Self.dropletSteps([step])))
+        }
         register(
             SagaTemplate(
                 name: "suspend-deployment", kind: .suspend, summary: "power off every droplet of a deployment", inputs: [deployment],

@@ -6,10 +6,13 @@ import NIOHTTP1
 /// The walk asks for `per_page` = the configured page size (200), keeps the caller's query
 /// parameters, and follows `links.pages.next` until it is absent; `links: {}` and a missing
 /// `links` both end the walk. Items can be added or removed between pages (DigitalOcean has no
-/// snapshot isolation), so items are de-duplicated by id. `meta.total` is not trusted to stop;
-/// but when it changes during the walk (items came or went, so offsets shifted and an item may
-/// have slid past a page boundary unseen) the walk starts over once more from page 1, yielding
-/// only items not seen yet, up to ``maxPasses`` walks in all.
+/// snapshot isolation), so items are de-duplicated by id. `meta.total` is not trusted to stop.
+///
+/// A delete on an earlier page shifts every later item back by one, so an item can slide past a
+/// page boundary unseen; a create at the same time keeps `meta.total` unchanged, so nothing in the
+/// answers tells. A walk over more than one page is therefore confirmed by a second walk from page
+/// 1 that yields only items not seen yet, and walks on while a walk finds new items or `meta.total`
+/// changed, up to ``maxPasses`` walks in all. A single page is one consistent answer and needs none.
 /// Next links are rebased on the client's base URL: the token never goes to another host.
 public struct PaginatedSequence<Element: Decodable & Sendable & Identifiable>: AsyncSequence, Sendable where Element.ID: Sendable {
     let client: DigitalOceanClient
@@ -43,6 +46,10 @@ public struct PaginatedSequence<Element: Decodable & Sendable & Identifiable>: A
         let operation: String
         var totalAtStart: Int?
         var changed = false
+        /// Items yielded by the current walk.
+        var newInPass = 0
+        /// Pages of the current walk.
+        var pagesInPass = 0
         let key: String
         var buffer: [Element] = []
         var position = 0
@@ -66,17 +73,23 @@ public struct PaginatedSequence<Element: Decodable & Sendable & Identifiable>: A
                     let item = buffer[position]
                     position += 1
                     // Items without an id of their own (an SOA record) are never merged.
-                    if Self.isAbsent(item.id) || seen.insert(item.id).inserted { return item }
+                    if Self.isAbsent(item.id) || seen.insert(item.id).inserted {
+                        newInPass += 1
+                        return item
+                    }
                 }
-                if nextURL == nil && changed && passes < PaginatedSequence.maxPasses {
+                if nextURL == nil && passes < PaginatedSequence.maxPasses && pagesInPass > 1 && (passes == 1 || newInPass > 0 || changed) {
                     passes += 1
                     changed = false
+                    newInPass = 0
+                    pagesInPass = 0
                     totalAtStart = nil
                     nextURL = firstURL
                 }
                 guard let url = nextURL else { return nil }
                 let response = try await client.send(method: .GET, url: url, operation: operation, payload: nil)
                 pages += 1
+                pagesInPass += 1
                 let page = try client.decode(Page<Element>.self, from: response, key: nil, rootKey: key)
                 if let total = page.total {
                     if let start = totalAtStart, start != total { changed = true }

@@ -8,6 +8,9 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case rateLimited = "rate_limited"
         /// Answer a transient 422 that succeeds on a later try.
         case retryable422 = "retryable_422"
+        /// Answer a permanent 422 with ``FaultRule/message`` (default DigitalOcean's capacity
+        /// answer, "creating this/these droplet(s) will exceed your droplet limit"), applying nothing.
+        case unprocessable
         /// Wait ``FaultRule/latencyMs`` before handling the request.
         case latency
         /// The action the request starts ends `errored` (a failed create deletes the droplet).
@@ -36,11 +39,15 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var status: Int?
     /// Delay for `latency` and `latency_after_apply`.
     public var latencyMs: Int?
+    /// The message of an `unprocessable` answer.
+    public var message: String?
 
     /// Creates a rule.
     public init(
-        method: String? = nil, path: String, kind: Kind, probability: Double = 1, remaining: Int? = nil, status: Int? = nil, latencyMs: Int? = nil
+        method: String? = nil, path: String, kind: Kind, probability: Double = 1, remaining: Int? = nil, status: Int? = nil, latencyMs: Int? = nil,
+        message: String? = nil
     ) {
+        self.message = message
         self.method = method
         self.path = path
         self.kind = kind
@@ -51,7 +58,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case method, path, kind, probability, remaining, status, latencyMs = "latency_ms"
+        case method, path, kind, probability, remaining, status, latencyMs = "latency_ms", message
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,6 +70,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         remaining = try container.decodeIfPresent(Int.self, forKey: .remaining)
         status = try container.decodeIfPresent(Int.self, forKey: .status)
         latencyMs = try container.decodeIfPresent(Int.self, forKey: .latencyMs)
+        message = try container.decodeIfPresent(String.self, forKey: .message)
     }
 
     /// Whether the rule applies to a request.

@@ -104,13 +104,15 @@ public final class Simulator: Sendable {
             recordAudit(exchange, route: route.template, token: tokenLabel, requestID: requestID, status: 403, fault: nil, isWrite: true)
             return failure(.forbidden, requestID: requestID, limits: decision.limits)
         }
-        if let fault = decision.faults.first(where: { [.serverError, .rateLimited, .retryable422].contains($0.kind) }) {
+        if let fault = decision.faults.first(where: { [.serverError, .rateLimited, .retryable422, .unprocessable].contains($0.kind) }) {
             let injected: APIFailure
             switch fault.kind {
             case .rateLimited:
                 injected = APIFailure(status: 429, id: "too_many_requests", message: "API Rate limit exceeded.", headers: [("retry-after", "1")])
             case .retryable422:
                 injected = .unprocessable("The request could not be processed right now; please try again.")
+            case .unprocessable:
+                injected = .unprocessable(fault.message ?? "creating this/these droplet(s) will exceed your droplet limit")
             default:
                 let status = fault.status ?? 500
                 injected = APIFailure(

@@ -2,22 +2,32 @@ import DigitalOcean
 import Foundation
 import SagaEngine
 
-/// Powers every droplet of a deployment (tagged `deployment:<id>`) off or on and waits, durably,
-/// for the actions. Idempotent: a droplet already in the wanted state ("already powered off")
+/// Powers a droplet (`droplet_provider_id`, or the saga's `droplet_id`) or every droplet of a
+/// deployment (tagged `deployment:<id>`) off or on and waits, durably, for the actions. Idempotent: a droplet already in the wanted state ("already powered off")
 /// counts as done; an action posted by an earlier run is found again by its id in the context, or
 /// posting again meets DigitalOcean's "pending event" (retried) and then "already …" (done).
 ///
 /// Compensation powers back what this step changed.
-public struct PowerDeploymentStep: SagaStep {
+public struct PowerStep: SagaStep {
+    /// What the step powers.
+    public enum Scope: String, Sendable {
+        /// One droplet: `power_off_droplet`, `power_on_droplet`.
+        case droplet
+        /// Every droplet of a deployment: `power_off_deployment`, `power_on_deployment`.
+        case deployment
+    }
+
     public let name: String
     let services: CloudServices
     let powerOn: Bool
+    let scope: Scope
 
-    /// Powers a deployment's droplets off (`power_off_deployment`) or on (`power_on_deployment`).
-    public init(services: CloudServices, powerOn: Bool) {
+    /// Powers off or on what `scope` names.
+    public init(services: CloudServices, powerOn: Bool, scope: Scope) {
         self.services = services
         self.powerOn = powerOn
-        self.name = powerOn ? "power_on_deployment" : "power_off_deployment"
+        self.scope = scope
+        self.name = (powerOn ? "power_on_" : "power_off_") + scope.rawValue
     }
 
     public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
@@ -31,7 +41,7 @@ public struct PowerDeploymentStep: SagaStep {
     public func execute(_ context: StepContext) async throws -> StepOutcome {
         try await CloudCall.execute(context) {
             let client = try services.provisioningClient()
-            let deployment = try context.requiredInput("deployment_id")
+            let target = scope == .deployment ? "deployment \(try context.requiredInput("deployment_id"))" : "droplet"
             var actions = context.context[actionsKey]?.objectValue ?? [:]
             var changed = Set(context.context[changedKey]?.arrayValue?.compactMap(\.intValue) ?? [])
             var inProgress: [Int] = []
@@ -44,8 +54,7 @@ public struct PowerDeploymentStep: SagaStep {
             // The droplets to change are recorded before any action is posted, so that a run that
             // dies (or fails) after posting still has its compensation power them back.
             guard let planned = context.context[plannedKey]?.arrayValue?.compactMap(\.intValue) else {
-                let droplets = try await client.droplets(tagName: CloudTags.deployment(deployment)).collect()
-                    .filter { $0.status != "archive" && $0.status != wanted }.map(\.id).sorted()
+                let droplets = try await candidates(client, context).filter { $0.status != "archive" && $0.status != wanted }.map(\.id).sorted()
                 return .pollAgain(
                     after: .zero, outputs: [plannedKey: .array(droplets.map { .int($0) })],
                     waitingFor: "nothing: the \(droplets.count) droplet(s) to power \(powerOn ? "on" : "off") are recorded")
@@ -71,9 +80,24 @@ public struct PowerDeploymentStep: SagaStep {
                 }
                 return .pollAgain(
                     after: services.configuration.actionPollInterval, outputs: outputs,
-                    waitingFor: "\(inProgress.count) power action(s) of deployment \(deployment) to complete")
+                    waitingFor: "\(inProgress.count) power action(s) of \(target) to complete")
             }
             return .done(outputs)
+        }
+    }
+
+    /// The droplets in scope as they are now.
+    private func candidates(_ client: DigitalOceanClient, _ context: StepContext) async throws -> [Droplet] {
+        switch scope {
+        case .deployment:
+            return try await client.droplets(tagName: CloudTags.deployment(try context.requiredInput("deployment_id"))).collect()
+        case .droplet:
+            let id = try context.contextInt("droplet_id") ?? context.requiredID("droplet_provider_id")
+            do {
+                return [try await client.droplet(id: id)]
+            } catch let error as DigitalOceanError where error.isNotFound {
+                throw CloudStepError(.notFound, "droplet \(id) does not exist")
+            }
         }
     }
 
