@@ -53,7 +53,9 @@ public struct InputSpec: Sendable, Hashable {
             }
             return nil
         case (.stringList, .array(let items)):
-            return items.allSatisfy { $0.stringValue != nil } ? value : nil
+            // (Not `cond ? value : nil`: JSONValue takes `nil` as its own `.null`, which would pass.)
+            guard items.allSatisfy({ $0.stringValue != nil }) else { return Optional<JSONValue>.none }
+            return value
         case (.stringList, .string(let text)):
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("[") { return Self.parse(trimmed).flatMap { coerce($0) } }
