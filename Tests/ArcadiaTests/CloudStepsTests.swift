@@ -89,6 +89,13 @@ struct CloudStepsTests {
             #expect(try await cloud.client.domainRecords(domain: "example.com", name: "www.example.com", type: "CNAME").collect().isEmpty)
             let absent = try await cloud.run("delete-dns", ["dns_domain": "example.com", "dns_record_type": "CNAME", "dns_record_name": "www"])
             #expect(absent.saga.status == .completed && absent.saga.context["dns_outcome"] == "absent")
+
+            // Equal data is a no-op whatever the TTL, unless a TTL is asked for.
+            _ = try await cloud.client.createDomainRecord(domain: "example.com", .init(type: "TXT", name: "t", data: "v=1", ttl: 300))
+            let txt: [String: JSONValue] = ["dns_domain": "example.com", "dns_record_type": "TXT", "dns_record_name": "t", "dns_record_data": "v=1"]
+            #expect(try await cloud.run("upsert-dns", txt).saga.context["dns_outcome"] == "noop")
+            #expect(try await cloud.run("upsert-dns", txt.merging(["dns_record_ttl": 300]) { $1 }).saga.context["dns_outcome"] == "noop")
+            #expect(try await cloud.run("upsert-dns", txt.merging(["dns_record_ttl": 600]) { $1 }).saga.context["dns_outcome"] == "updated")
         }
     }
 

@@ -56,6 +56,37 @@ struct EngineRaceTests {
     }
 
     @Test(
+        "a saga delivered with less lease left than the worker's safety margin is renewed, not given up (a starter with a shorter lease)",
+        .enabled(if: Backend.enabled.contains(.postgres)))
+    func shortDeliveryLeaseIsRenewedNotAbandoned() async throws {
+        try await TestDatabase.withStore(.postgres) { store, _ in
+            // The starter's 30-s lease gives deliveries a first lease of 10 s; the worker's margin is
+            // 18 s (a 180-s lease, heartbeats every 60 s): without a renewal first, its guard would
+            // call the lease lost at once and the saga would wait its 10 s out.
+            let starter = SagaEngine(
+                store: store, registry: .testing, configuration: .init(leaseDuration: .seconds(30)), logger: TestDatabase.logger)
+            let worker = SagaEngine(
+                store: store, registry: .testing,
+                configuration: .init(leaseDuration: .seconds(180), heartbeatInterval: .seconds(60), pollInterval: .seconds(30)),
+                logger: TestDatabase.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.makeWorker(configuration: .init(concurrency: 2)).run() }
+                defer { group.cancelAll() }
+                // Wait until the worker has claimed once (it is registered and listening by then).
+                let warmup = try await starter.start("test-echo", inputs: ["steps": 1]).saga.id
+                _ = try await starter.waitUntilTerminal(warmup, timeout: .seconds(40))
+                for _ in 0..<5 {
+                    let id = try await starter.start("test-echo", inputs: ["steps": 2]).saga.id
+                    let done = try await starter.waitUntilTerminal(id, timeout: .seconds(8))
+                    #expect(done.status == .completed)
+                    let kinds = try await starter.detail(id).events.map(\.kind)
+                    #expect(!kinds.contains(.reclaimed), "saga \(id) waited out its delivery lease: \(kinds)")
+                }
+            }
+        }
+    }
+
+    @Test(
         "graceful shutdown: running steps finish, every saga held is handed back, nothing waits out a lease, no attempt counts twice",
         arguments: Backend.enabled)
     func gracefulShutdownHandsBackEverything(backend: Backend) async throws {

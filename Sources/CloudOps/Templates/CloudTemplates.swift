@@ -73,7 +73,9 @@ extension SagaRegistry {
                 name: "upsert-dns", kind: .provision, summary: "ensure a DNS record (created, noop or updated)",
                 inputs: dnsInputs + [
                     InputSpec("dns_record_data", .string, summary: "the record's data"),
-                    InputSpec("dns_record_ttl", .int, default: 1800, summary: "TTL in seconds"),
+                    InputSpec(
+                        "dns_record_ttl", .int, default: .null,
+                        summary: "TTL in seconds (1800 for a new record; when given, a different TTL is an update)"),
                     InputSpec("dns_record_priority", .int, default: .null, summary: "MX and SRV priority"),
                     InputSpec("dns_record_port", .int, default: .null, summary: "SRV port"),
                     InputSpec("dns_record_weight", .int, default: .null, summary: "SRV weight"), optionalDeployment,

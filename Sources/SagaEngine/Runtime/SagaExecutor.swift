@@ -184,6 +184,8 @@ struct SagaExecutor: Sendable {
         let margin = leaseSafetyMargin
         var tick = engine.clock.now.addingTimeInterval(interval)
         var retryAt: Date?
+        // Whether a renewal was tried and failed since the last one that held.
+        var renewalFailed = false
         while !Task.isCancelled, !handle.lost, !handle.done {
             var renewAt = Date.distantFuture
             var watchdogAt = Date.distantFuture
@@ -197,9 +199,14 @@ struct SagaExecutor: Sendable {
             let now = engine.clock.now
             handle.checkDeadline(now: now)
             if now >= watchdogAt, handle.leaseExpiry.addingTimeInterval(-margin) <= now {
-                logger.error("the lease could not be renewed and is about to run out; stopping the step without writing")
-                handle.markLost()
-                return
+                // A saga can arrive with less lease left than this worker's margin (delivered by a
+                // starter whose lease is shorter): that is not a failure to renew. Renew first; stop
+                // only when renewing failed, or the lease has run out already (the worker stalled).
+                if renewalFailed || now >= handle.leaseExpiry {
+                    logger.error("the lease could not be renewed and is about to run out; stopping the step without writing")
+                    handle.markLost()
+                    return
+                }
             }
             guard now >= renewAt else { continue }
             if now >= tick { tick = max(tick.addingTimeInterval(interval), now) }
@@ -212,6 +219,7 @@ struct SagaExecutor: Sendable {
                     sagaID: handle.sagaID, fencingToken: handle.fencingToken, leaseUntil: now.addingTimeInterval(lease), now: now)
                 {
                 case .held(let cancelRequested):
+                    renewalFailed = false
                     handle.renewed(at: now, until: now.addingTimeInterval(lease))
                     if cancelRequested { handle.deliverCancel() }
                 case .lost:
@@ -223,6 +231,7 @@ struct SagaExecutor: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("heartbeat failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                renewalFailed = true
                 retryAt = engine.clock.now.addingTimeInterval(max(0.05, interval / 4))
             }
         }
