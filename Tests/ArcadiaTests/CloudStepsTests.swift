@@ -150,17 +150,7 @@ struct CloudStepsTests {
             backend, lags: lags,
             extend: { registry, _ in
                 for (template, steps) in cases {
-                    for index in steps.indices {
-                        guard let step = registry.step(named: steps[index]), let original = registry.template(named: template) else { continue }
-                        registry.register(FailAfterStep(wrapped: step))
-                        var names = steps
-                        names[index] += "+fail"
-                        let fixed = names
-                        registry.register(
-                            SagaTemplate(
-                                name: "\(template)@\(index)", kind: original.kind, inputs: original.inputs, failurePolicy: .compensate,
-                                lockKeys: original.lockKeys, resolveSteps: { _ in fixed }))
-                    }
+                    for index in steps.indices { registry.registerFailing(template, steps: steps, at: index) }
                 }
             }
         ) { cloud in
@@ -325,9 +315,7 @@ struct CloudStepsTests {
                     "--poll-seconds", "0.2",
                 ],
                 environment: ["ARCADIA_DO_API_URL": cloud.simulator.baseURL, "ARCADIA_DO_TOKEN_PROVISIONING": CloudHarness.token])
-            try await withTimeout(.seconds(60)) {
-                while try await cloud.appliedWrites("POST", "/v2/droplets") == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            }
+            try await withTimeout(.seconds(60)) { await cloud.simulator.simulator.waitForWrite(method: "POST", route: "/v2/droplets") }
             child.kill(SIGKILL)
             _ = try await child.waitForExit()
             #expect(try await cloud.engine.detail(saga.id).saga.context["droplet_id"] == nil, "the answer was never saved")
@@ -361,13 +349,16 @@ struct CloudStepsTests {
                     + #"{"path": "*", "kind": "rate_limited", "probability": 0.05}]}"#)
             let pairs = 200
             try await withThrowingTaskGroup(of: Void.self) { group in
-                // Three workers, each killed at a random moment 2 to 6 s into its life (its task
-                // cancelled mid-step: nothing it was doing is written, its leases run out) and replaced.
+                // Three workers, each killed after a random 150 to 400 steps have started in this
+                // process (its task cancelled mid-step: nothing it was doing is written, its leases run
+                // out) and replaced: kills follow the work, not the clock.
                 for _ in 0..<3 {
                     group.addTask {
+                        let started = cloud.engine.events { if case .stepStarted = $0 { return true } else { return false } }
+                        var steps = started.makeAsyncIterator()
                         while !Task.isCancelled {
                             let worker = Task { try await cloud.engine.makeWorker(configuration: .init(concurrency: 8)).run() }
-                            try? await Task.sleep(for: .milliseconds(Int.random(in: 2000...6000)))
+                            for _ in 0..<Int.random(in: 150...400) where await steps.next() == nil { break }
                             worker.cancel()
                             _ = try? await worker.value
                         }
@@ -409,19 +400,7 @@ struct CloudStepsTests {
         try await CloudHarness.with(
             backend, lags: lags,
             extend: { registry, _ in
-                for index in steps.indices {
-                    guard let step = registry.step(named: steps[index]), let original = registry.template(named: "offboard-deployment") else {
-                        continue
-                    }
-                    registry.register(FailAfterStep(wrapped: step))
-                    var names = steps
-                    names[index] += "+fail"
-                    let fixed = names
-                    registry.register(
-                        SagaTemplate(
-                            name: "offboard-deployment@\(index)", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
-                            resolveSteps: { _ in fixed }))
-                }
+                for index in steps.indices { registry.registerFailing("offboard-deployment", steps: steps, at: index) }
             }
         ) { cloud in
             _ = try await cloud.client.createDomain(name: "off.example")
@@ -464,14 +443,7 @@ struct CloudStepsTests {
     func deleteDnsRollbackRestores(backend: Backend) async throws {
         try await CloudHarness.with(
             backend,
-            extend: { registry, _ in
-                guard let step = registry.step(named: "delete_dns_record"), let original = registry.template(named: "delete-dns") else { return }
-                registry.register(FailAfterStep(wrapped: step))
-                registry.register(
-                    SagaTemplate(
-                        name: "delete-dns@0", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
-                        resolveSteps: { _ in ["delete_dns_record+fail"] }))
-            }
+            extend: { registry, _ in registry.registerFailing("delete-dns", steps: ["delete_dns_record"], at: 0) }
         ) { cloud in
             _ = try await cloud.client.createDomain(name: "restore.example")
             let inputs: [String: JSONValue] = ["dns_domain": "restore.example", "dns_record_type": "MX", "dns_record_name": "@"]
@@ -594,14 +566,8 @@ struct CloudStepsTests {
         try await CloudHarness.with(
             backend, lags: lags,
             extend: { registry, _ in
-                for (template, step) in [("resume-deployment", "power_on_deployment"), ("destroy-droplet", "destroy_droplet")] {
-                    guard let wrapped = registry.step(named: step), let original = registry.template(named: template) else { continue }
-                    registry.register(FailAfterStep(wrapped: wrapped))
-                    registry.register(
-                        SagaTemplate(
-                            name: "\(template)@0", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
-                            resolveSteps: { _ in [step + "+fail"] }))
-                }
+                registry.registerFailing("resume-deployment", steps: ["power_on_deployment"], at: 0)
+                registry.registerFailing("destroy-droplet", steps: ["destroy_droplet"], at: 0)
             }
         ) { cloud in
             let sleeper = try await cloud.makeDroplet("sleeper", tags: ["deployment:z1"])
@@ -624,14 +590,7 @@ struct CloudStepsTests {
         try await CloudHarness.with(
             backend, lags: lags,
             extend: { registry, _ in
-                guard let wrapped = registry.step(named: "power_off_droplet"), let original = registry.template(named: "power-off-droplet") else {
-                    return
-                }
-                registry.register(FailAfterStep(wrapped: wrapped))
-                registry.register(
-                    SagaTemplate(
-                        name: "power-off-droplet@0", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
-                        resolveSteps: { _ in ["power_off_droplet+fail"] }))
+                registry.registerFailing("power-off-droplet", steps: ["power_off_droplet"], at: 0)
             }
         ) { cloud in
             let droplet = try await cloud.makeDroplet("single")

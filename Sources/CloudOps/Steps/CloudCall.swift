@@ -46,3 +46,9 @@ public enum CloudCall {
         return StepFailure(error.description, retryable: retryable, retryAfter: error.retryAfter)
     }
 }
+
+extension RetryPolicy {
+    /// The cloud steps' budget: 8 attempts, 2 s doubling to 60 s. A worker that dies mid-step
+    /// counts an attempt too, so waits of minutes get the same crash budget as creates.
+    public static let cloud = RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60))
+}

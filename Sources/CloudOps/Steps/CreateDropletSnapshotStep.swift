@@ -18,7 +18,7 @@ public struct CreateDropletSnapshotStep: SagaStep {
 
     public init(services: CloudServices) { self.services = services }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
     public var timeout: Duration? { .seconds(120) }
 
     /// The snapshot's name for a droplet in a saga.

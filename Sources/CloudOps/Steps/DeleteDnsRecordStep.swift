@@ -12,7 +12,7 @@ public struct DeleteDnsRecordStep: SagaStep {
 
     public init(services: CloudServices) { self.services = services }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
 
     public func execute(_ context: StepContext) async throws -> StepOutcome {
         try await CloudCall.execute(context) {

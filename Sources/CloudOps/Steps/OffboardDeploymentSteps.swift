@@ -13,7 +13,7 @@ public struct SnapshotDeploymentStep: SagaStep {
 
     public init(services: CloudServices) { self.services = services }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
     public var timeout: Duration? { .seconds(300) }
 
     public func execute(_ context: StepContext) async throws -> StepOutcome {
@@ -97,7 +97,7 @@ public struct DestroyDeploymentDropletsStep: SagaStep {
 
     public init(services: CloudServices) { self.services = services }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
     public var timeout: Duration? { .seconds(300) }
 
     public func execute(_ context: StepContext) async throws -> StepOutcome {
@@ -127,7 +127,7 @@ public struct RemoveDeploymentDnsStep: SagaStep {
 
     public init(services: CloudServices) { self.services = services }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
 
     public func execute(_ context: StepContext) async throws -> StepOutcome {
         try await CloudCall.execute(context) {

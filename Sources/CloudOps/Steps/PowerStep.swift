@@ -30,7 +30,7 @@ public struct PowerStep: SagaStep {
         self.name = (powerOn ? "power_on_" : "power_off_") + scope.rawValue
     }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
     public var timeout: Duration? { .seconds(300) }
 
     private var actionsKey: String { powerOn ? "power_on_actions" : "power_off_actions" }

@@ -16,7 +16,7 @@ public struct UpsertDnsRecordStep: SagaStep {
 
     public init(services: CloudServices) { self.services = services }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
     public var timeout: Duration? { .seconds(120) }
 
     public func execute(_ context: StepContext) async throws -> StepOutcome {

@@ -14,7 +14,7 @@ public struct WaitDropletActiveStep: SagaStep {
     public var hasCompensation: Bool { false }
     /// Each look is short, but a worker that dies mid-look counts as an attempt: a wait of minutes
     /// gets the same crash budget as the steps that create.
-    public var retryPolicy: RetryPolicy { RetryPolicy(maximumAttempts: 8, initialBackoff: .seconds(2), maximumBackoff: .seconds(60)) }
+    public var retryPolicy: RetryPolicy { .cloud }
     public var timeout: Duration? { .seconds(120) }
 
     public func execute(_ context: StepContext) async throws -> StepOutcome {

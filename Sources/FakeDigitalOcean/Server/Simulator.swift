@@ -193,6 +193,20 @@ public final class Simulator: Sendable {
         }
     }
 
+    /// Returns once a mutating request of `method` on `route` (a spec path template) has been
+    /// applied and recorded, now or earlier: tests wait on it instead of polling the audit log.
+    public func waitForWrite(method: String, route: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            world.withLock { world in
+                if world.audit.contains(where: { $0.method == method && $0.route == route && $0.status < 300 }) {
+                    continuation.resume()
+                } else {
+                    world.auditWaiters.append((method, route, continuation))
+                }
+            }
+        }
+    }
+
     func failure(_ failure: APIFailure, requestID: String, limits: [(String, String)]) -> Answer {
         world.withLock { $0.responsesByStatus[failure.status, default: 0] += 1 }
         let body: JSON = .object(

@@ -65,5 +65,10 @@ extension World {
             AuditEntry(
                 sequence: audit.count + 1, at: now, requestID: requestID, token: token, method: exchange.method, path: exchange.path, route: route,
                 query: exchange.query, body: body, status: status, fault: fault, created: created))
+        guard status < 300 else { return }
+        let (method, route) = (exchange.method, route)
+        let ready = auditWaiters.filter { $0.method == method && $0.route == route }
+        auditWaiters.removeAll { $0.method == method && $0.route == route }
+        for waiter in ready { waiter.continuation.resume() }
     }
 }

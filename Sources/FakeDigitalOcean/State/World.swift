@@ -23,6 +23,8 @@ struct World: Sendable {
     var firewalls: [String: SimFirewall] = [:]
 
     var audit: [AuditEntry] = []
+    /// Callers of ``Simulator/waitForWrite(method:route:)`` waiting for a matching audit entry.
+    var auditWaiters: [(method: String, route: String, continuation: CheckedContinuation<Void, Never>)] = []
     var requestsByToken: [String: Int] = [:]
     var responsesByStatus: [Int: Int] = [:]
     var rateWindows: [String: [Date]] = [:]

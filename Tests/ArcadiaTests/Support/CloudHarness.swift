@@ -21,6 +21,8 @@ struct CloudHarness: Sendable {
     let services: CloudServices
     /// The database the engine uses (for worker processes).
     let databaseURL: String
+    /// The simulator's lags.
+    let lags: Lags
 
     /// Quick polls: the simulator's lags are a hundredth of DigitalOcean's.
     static let configuration = CloudConfiguration(
@@ -55,7 +57,7 @@ struct CloudHarness: Sendable {
                 registry.registerCloudTemplates(services)
                 extend(&registry, services)
                 let engine = SagaEngine(store: store, registry: registry, configuration: engineConfiguration, logger: TestDatabase.logger)
-                let harness = CloudHarness(simulator: simulator, engine: engine, store: store, services: services, databaseURL: url)
+                let harness = CloudHarness(simulator: simulator, engine: engine, store: store, services: services, databaseURL: url, lags: lags)
                 return try await withThrowingTaskGroup(of: T?.self) { group in
                     if startWorker {
                         group.addTask {
@@ -125,19 +127,16 @@ struct CloudHarness: Sendable {
         }.count
     }
 
-    /// A droplet made directly (not by a saga), with tags.
+    /// A droplet made directly (not by a saga), with tags, active at once: the simulator's clock is
+    /// moved past the create's lags instead of waiting for them.
     func makeDroplet(_ name: String, tags: [String] = []) async throws -> Droplet {
-        var droplet = try await client.createDroplet(
+        let created = try await client.createDroplet(
             DropletCreateRequest(name: name, region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: tags)
         ).droplet
-        for _ in 0..<400 {
-            if let current = try? await client.droplet(id: droplet.id), current.status == "active" {
-                droplet = current
-                return droplet
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestSetupError("droplet \(droplet.id) did not become active")
+        _ = try await control(.POST, "/clock/advance", #"{"seconds": \#(lags.dropletCreate + lags.getNotFound + lags.listVisibility + 0.001)}"#)
+        let droplet = try await client.droplet(id: created.id)
+        guard droplet.status == "active" else { throw TestSetupError("droplet \(droplet.id) is \(droplet.status) after its create's lags") }
+        return droplet
     }
 }
 
@@ -161,4 +160,20 @@ struct FailAfterStep: SagaStep {
     }
 
     func compensate(_ context: StepContext) async throws { try await wrapped.compensate(context) }
+}
+
+extension SagaRegistry {
+    /// Registers `template@index`: `template` (whose steps are `names`) with its step at `index`
+    /// wrapped to fail after doing its work (see ``FailAfterStep``).
+    mutating func registerFailing(_ template: String, steps names: [String], at index: Int) {
+        guard let original = self.template(named: template), names.indices.contains(index), let step = step(named: names[index]) else { return }
+        register(FailAfterStep(wrapped: step))
+        var failing = names
+        failing[index] += "+fail"
+        let fixed = failing
+        register(
+            SagaTemplate(
+                name: "\(template)@\(index)", kind: original.kind, inputs: original.inputs, lockKeys: original.lockKeys,
+                resolveSteps: { _ in fixed }))
+    }
 }
