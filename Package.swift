@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "SagaEngine", "DigitalOcean",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

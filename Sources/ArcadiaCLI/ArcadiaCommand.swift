@@ -5,7 +5,10 @@ public struct ArcadiaCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "arcadia",
         abstract: "Arcadia: a control plane for a hosted product on DigitalOcean, built on durable sagas.",
-        subcommands: [MigrateCommand.self, WorkerCommand.self, SagaCommand.self, FakeDigitalOceanCommand.self, BenchCommand.self])
+        subcommands: [
+            MigrateCommand.self, WorkerCommand.self, SagaCommand.self, InventoryCommand.self, DriftCommand.self, FakeDigitalOceanCommand.self,
+            BenchCommand.self,
+        ])
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 import ArcadiaStorage
 import ArgumentParser
+import CloudOps
 import Foundation
 import Logging
 import SagaEngine
@@ -18,6 +19,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Sagas executed at the same time by this process.")
     var concurrency: Int = 8
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between inventory syncs (with an inventory token; one sync at a time across all workers; 0 turns the schedule off).",
+            valueName: "seconds"))
+    var syncIntervalSeconds: Double = 900
+
     @Flag(help: "Notify other processes of every saga this worker finishes (PostgreSQL; for watchers and the benchmark).")
     var announceFinished = false
 
@@ -29,6 +36,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+        guard syncIntervalSeconds == 0 || (10...86_400).contains(syncIntervalSeconds) else {
+            throw ValidationError("--sync-interval-seconds must be 0 (off) or between 10 and 86400")
+        }
     }
 
     func run() async throws {
@@ -40,14 +50,19 @@ struct WorkerCommand: AsyncParsableCommand {
         let announce = announceFinished
         let statisticsFile = self.statisticsFile
         let digitalOcean = self.digitalOcean
+        let syncInterval = syncIntervalSeconds
         try await StoreFactory.withStore(url, maximumConnections: concurrency + 4, batchConcurrency: concurrency >= 32 ? 2 : 1, logger: logger) {
             store in
             let engine = SagaEngine(
                 store: store, registry: CLIEnvironment.registry(store: store, digitalOcean: digitalOcean), configuration: configuration,
                 logger: logger)
             let worker = engine.makeWorker(configuration: .init(concurrency: concurrency, announceFinished: announce))
+            var services: [any Service] = [worker]
+            if let scheduler = try Self.scheduler(store: store, digitalOcean: digitalOcean, intervalSeconds: syncInterval, logger: logger) {
+                services.append(scheduler)
+            }
             var groupConfiguration = ServiceGroupConfiguration(
-                services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // Running steps get this long to finish; after it they are cancelled and their sagas are
             // left to their leases.
             groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
@@ -69,6 +84,21 @@ struct WorkerCommand: AsyncParsableCommand {
             logger.info(
                 "worker statistics", metadata: ["commits": "\(statistics.commits)", "statements": "\(statistics.statements)"])
         }
+    }
+
+    /// The inventory schedule, when an inventory token is configured and the interval is not 0.
+    private static func scheduler(
+        store: any InventoryStore, digitalOcean: DigitalOceanOptions, intervalSeconds: Double, logger: Logger
+    ) throws -> InventoryScheduler? {
+        guard intervalSeconds > 0 else { return nil }
+        guard let client = digitalOcean.environment.clients().inventory else {
+            logger.notice("no inventory token (\(DigitalOceanEnvironment.inventoryTokenVariable)): inventory sync not scheduled")
+            return nil
+        }
+        let sync = try InventorySync(
+            client: client, store: store, configuration: InventorySyncConfiguration(interval: .milliseconds(Int64(intervalSeconds * 1000))),
+            holder: "worker:\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)", logger: logger)
+        return InventoryScheduler(sync: sync, logger: logger)
     }
 
     private static func write(_ statistics: StoreStatistics, to path: String) throws {

@@ -27,7 +27,7 @@ enum CLIEnvironment {
     /// cloud templates. With a store, the cloud steps get it and DigitalOcean clients for the
     /// tokens configured (`digitalOcean`: flags over the environment); without one (validating a
     /// start request before anything is opened), they can validate but not run.
-    static func registry(store: (any CloudStore)? = nil, digitalOcean: DigitalOceanOptions? = nil) -> SagaRegistry {
+    static func registry(store: (any InventoryStore)? = nil, digitalOcean: DigitalOceanOptions? = nil) -> SagaRegistry {
         var registry = SagaRegistry.builtIn
         let configuration = digitalOcean?.configuration ?? CloudConfiguration()
         let environment = digitalOcean?.environment ?? DigitalOceanEnvironment.fromEnvironment()

@@ -160,5 +160,45 @@ enum PostgresMigrations {
                 """,
                 "CREATE INDEX cloud_provisioned_deployment ON cloud_provisioned (deployment_id) WHERE deployment_id IS NOT NULL",
             ]),
+        // Inventory sync: prices and missed syncs on the rows, presence intervals, sync runs.
+        Migration(
+            version: 5, name: "inventory sync",
+            statements: [
+                "ALTER TABLE cloud_resources ADD COLUMN hourly_price numeric",
+                "ALTER TABLE cloud_resources ADD COLUMN missed_syncs integer NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE cloud_presence (
+                    id bigserial PRIMARY KEY,
+                    provider text NOT NULL,
+                    kind text NOT NULL,
+                    provider_id text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    ended_at timestamptz
+                )
+                """,
+                "CREATE UNIQUE INDEX cloud_presence_open ON cloud_presence (provider, kind, provider_id) WHERE ended_at IS NULL",
+                "CREATE INDEX cloud_presence_resource ON cloud_presence (provider, kind, provider_id, started_at)",
+                """
+                CREATE TABLE sync_runs (
+                    id uuid PRIMARY KEY,
+                    trigger text NOT NULL,
+                    holder text NOT NULL,
+                    status text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    finished_at timestamptz,
+                    lease_expires_at timestamptz NOT NULL,
+                    kinds jsonb NOT NULL DEFAULT '{}',
+                    requests integer NOT NULL DEFAULT 0,
+                    errors jsonb NOT NULL DEFAULT '[]'
+                )
+                """,
+                "CREATE UNIQUE INDEX sync_runs_one_running ON sync_runs (status) WHERE status = 'running'",
+                "CREATE INDEX sync_runs_started ON sync_runs (started_at)",
+                // What the inventory already held exists from when it was first seen.
+                """
+                INSERT INTO cloud_presence (provider, kind, provider_id, started_at, ended_at)
+                SELECT provider, kind, provider_id, first_seen_at, deleted_at FROM cloud_resources
+                """,
+            ]),
     ]
 }

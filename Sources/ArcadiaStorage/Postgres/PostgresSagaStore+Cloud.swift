@@ -7,7 +7,7 @@ import SagaEngine
 extension PostgresSagaStore: CloudStore {
     static let resourceColumns = """
         provider, kind, provider_id, name, region, size_slug, status, tags, attributes::text AS attributes, managed, creating_saga_id,
-        deployment_id, tenant_id, first_seen_at, last_seen_at, deleted_at
+        deployment_id, tenant_id, hourly_price::text AS hourly_price, missed_syncs, first_seen_at, last_seen_at, deleted_at
         """
 
     static let provisionedColumns = """
@@ -16,21 +16,34 @@ extension PostgresSagaStore: CloudStore {
 
     package func upsertResource(_ resource: CloudResource) async throws {
         let attributes = try JSONValue.encodeToString(resource.attributes)
-        try await execute(
-            """
-            INSERT INTO cloud_resources (provider, kind, provider_id, name, region, size_slug, status, tags, attributes, managed,
-                creating_saga_id, deployment_id, tenant_id, first_seen_at, last_seen_at, deleted_at)
-            VALUES (\(resource.provider), \(resource.kind), \(resource.providerID), \(resource.name), \(resource.region), \(resource.sizeSlug),
-                \(resource.status), \(resource.tags), \(attributes)::jsonb, \(resource.managed), \(resource.creatingSagaID),
-                \(resource.deploymentID), \(resource.tenantID), \(resource.firstSeenAt), \(resource.lastSeenAt), \(resource.deletedAt))
-            ON CONFLICT (provider, kind, provider_id) DO UPDATE SET
-                name = excluded.name, region = excluded.region, size_slug = excluded.size_slug, status = excluded.status,
-                tags = excluded.tags, attributes = excluded.attributes, managed = excluded.managed,
-                creating_saga_id = COALESCE(excluded.creating_saga_id, cloud_resources.creating_saga_id),
-                deployment_id = COALESCE(excluded.deployment_id, cloud_resources.deployment_id),
-                tenant_id = COALESCE(excluded.tenant_id, cloud_resources.tenant_id),
-                last_seen_at = GREATEST(cloud_resources.last_seen_at, excluded.last_seen_at), deleted_at = excluded.deleted_at
-            """)
+        let price = resource.hourlyPrice.map { "\($0)" }
+        try await transaction { connection in
+            try await self.execute(
+                """
+                INSERT INTO cloud_resources (provider, kind, provider_id, name, region, size_slug, status, tags, attributes, managed,
+                    creating_saga_id, deployment_id, tenant_id, hourly_price, first_seen_at, last_seen_at, deleted_at)
+                VALUES (\(resource.provider), \(resource.kind), \(resource.providerID), \(resource.name), \(resource.region),
+                    \(resource.sizeSlug), \(resource.status), \(resource.tags), \(attributes)::jsonb, \(resource.managed),
+                    \(resource.creatingSagaID), \(resource.deploymentID), \(resource.tenantID), \(price)::numeric, \(resource.firstSeenAt),
+                    \(resource.lastSeenAt), \(resource.deletedAt))
+                ON CONFLICT (provider, kind, provider_id) DO UPDATE SET
+                    name = excluded.name, region = excluded.region, size_slug = excluded.size_slug, status = excluded.status,
+                    tags = excluded.tags, attributes = excluded.attributes, managed = excluded.managed,
+                    creating_saga_id = COALESCE(excluded.creating_saga_id, cloud_resources.creating_saga_id),
+                    deployment_id = COALESCE(excluded.deployment_id, cloud_resources.deployment_id),
+                    tenant_id = COALESCE(excluded.tenant_id, cloud_resources.tenant_id),
+                    hourly_price = COALESCE(excluded.hourly_price, cloud_resources.hourly_price),
+                    last_seen_at = GREATEST(cloud_resources.last_seen_at, excluded.last_seen_at), deleted_at = excluded.deleted_at
+                """, on: connection)
+            if resource.deletedAt == nil {
+                try await self.execute(
+                    """
+                    INSERT INTO cloud_presence (provider, kind, provider_id, started_at)
+                    VALUES (\(resource.provider), \(resource.kind), \(resource.providerID), \(resource.presenceStart))
+                    ON CONFLICT (provider, kind, provider_id) WHERE ended_at IS NULL DO NOTHING
+                    """, on: connection)
+            }
+        }
     }
 
     package func resource(kind: String, providerID: String) async throws -> CloudResource? {
@@ -43,16 +56,27 @@ extension PostgresSagaStore: CloudStore {
     }
 
     package func markResourceDeleted(kind: String, providerID: String, at: Date) async throws {
-        try await execute(
-            """
-            UPDATE cloud_resources SET deleted_at = \(at), status = 'deleted'
-            WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID) AND deleted_at IS NULL
-            """)
+        try await transaction { connection in
+            try await self.execute(
+                """
+                UPDATE cloud_resources SET deleted_at = \(at), status = 'deleted'
+                WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID) AND deleted_at IS NULL
+                """, on: connection)
+            try await self.execute(
+                """
+                UPDATE cloud_presence SET ended_at = GREATEST(started_at, \(at))
+                WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID) AND ended_at IS NULL
+                """, on: connection)
+        }
     }
 
     package func removeResource(kind: String, providerID: String) async throws {
-        try await execute(
-            "DELETE FROM cloud_resources WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID)")
+        try await transaction { connection in
+            try await self.execute(
+                "DELETE FROM cloud_resources WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID)", on: connection)
+            try await self.execute(
+                "DELETE FROM cloud_presence WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID)", on: connection)
+        }
     }
 
     package func putProvisioned(_ resource: ProvisionedResource) async throws {
@@ -100,7 +124,9 @@ extension PostgresSagaStore: CloudStore {
             status: try r["status"].decode(String?.self), tags: try r["tags"].decode([String].self),
             attributes: try JSONValue.decodeObject(try r["attributes"].decode(String.self)), managed: try r["managed"].decode(Bool.self),
             creatingSagaID: try r["creating_saga_id"].decode(UUID?.self), deploymentID: try r["deployment_id"].decode(String?.self),
-            tenantID: try r["tenant_id"].decode(String?.self), firstSeenAt: try r["first_seen_at"].decode(Date.self),
+            tenantID: try r["tenant_id"].decode(String?.self),
+            hourlyPrice: try r["hourly_price"].decode(String?.self).flatMap { Decimal(string: $0) }, missedSyncs: try r["missed_syncs"].decode(Int.self),
+            firstSeenAt: try r["first_seen_at"].decode(Date.self),
             lastSeenAt: try r["last_seen_at"].decode(Date.self), deletedAt: try r["deleted_at"].decode(Date?.self))
     }
 

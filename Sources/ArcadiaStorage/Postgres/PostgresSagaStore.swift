@@ -167,6 +167,11 @@ package final class PostgresSagaStore: SagaStore {
     /// Turns a postgres-nio error into a ``StorageError`` that names the problem without SQL.
     func mapError(_ error: any Error) -> any Error {
         if error is StorageError || error is CancellationError { return error }
+        if let failed = error as? PostgresTransactionError {
+            // A transaction's body threw: its own error (a fence, a refusal) passes through as it is.
+            if let closure = failed.closureError { return closure is PSQLError ? mapError(closure) : closure }
+            if let cause = failed.beginError ?? failed.commitError ?? failed.rollbackError { return mapError(cause) }
+        }
         if let error = error as? PSQLError {
             if let info = error.serverInfo {
                 let state = info[.sqlState] ?? "?"

@@ -141,5 +141,45 @@ enum SQLiteMigrations {
                 """,
                 "CREATE INDEX cloud_provisioned_deployment ON cloud_provisioned (deployment_id) WHERE deployment_id IS NOT NULL",
             ]),
+        // Inventory sync: prices and missed syncs on the rows, presence intervals, sync runs.
+        Migration(
+            version: 4, name: "inventory sync",
+            statements: [
+                "ALTER TABLE cloud_resources ADD COLUMN hourly_price TEXT",
+                "ALTER TABLE cloud_resources ADD COLUMN missed_syncs INTEGER NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE cloud_presence (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    provider TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    provider_id TEXT NOT NULL,
+                    started_at REAL NOT NULL,
+                    ended_at REAL
+                )
+                """,
+                "CREATE UNIQUE INDEX cloud_presence_open ON cloud_presence (provider, kind, provider_id) WHERE ended_at IS NULL",
+                "CREATE INDEX cloud_presence_resource ON cloud_presence (provider, kind, provider_id, started_at)",
+                """
+                CREATE TABLE sync_runs (
+                    id TEXT PRIMARY KEY,
+                    trigger TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    lease_expires_at REAL NOT NULL,
+                    kinds TEXT NOT NULL DEFAULT '{}',
+                    requests INTEGER NOT NULL DEFAULT 0,
+                    errors TEXT NOT NULL DEFAULT '[]'
+                )
+                """,
+                "CREATE UNIQUE INDEX sync_runs_one_running ON sync_runs (status) WHERE status = 'running'",
+                "CREATE INDEX sync_runs_started ON sync_runs (started_at)",
+                // What the inventory already held exists from when it was first seen.
+                """
+                INSERT INTO cloud_presence (provider, kind, provider_id, started_at, ended_at)
+                SELECT provider, kind, provider_id, first_seen_at, deleted_at FROM cloud_resources
+                """,
+            ]),
     ]
 }

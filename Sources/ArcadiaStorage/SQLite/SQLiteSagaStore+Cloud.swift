@@ -7,7 +7,7 @@ import SagaEngine
 extension SQLiteSagaStore: CloudStore {
     static let resourceColumns = """
         provider, kind, provider_id, name, region, size_slug, status, tags, attributes, managed, creating_saga_id,
-        deployment_id, tenant_id, first_seen_at, last_seen_at, deleted_at
+        deployment_id, tenant_id, hourly_price, missed_syncs, first_seen_at, last_seen_at, deleted_at
         """
 
     static let provisionedColumns = "provider, kind, provider_id, spec, spec_version, saga_id, deployment_id, created_at, updated_at"
@@ -18,21 +18,30 @@ extension SQLiteSagaStore: CloudStore {
             .optionalText(resource.sizeSlug), .optionalText(resource.status), try .json(resource.tags), try .json(resource.attributes),
             .integer(resource.managed ? 1 : 0), resource.creatingSagaID.map { .uuid($0) } ?? .null, .optionalText(resource.deploymentID),
             .optionalText(resource.tenantID), .date(resource.firstSeenAt), .date(resource.lastSeenAt), resource.deletedAt.map { .date($0) } ?? .null,
+            .optionalText(resource.hourlyPrice.map { "\($0)" }),
         ]
         try await db.transaction { c in
             try c.execute(
                 """
                 INSERT INTO cloud_resources (provider, kind, provider_id, name, region, size_slug, status, tags, attributes, managed,
-                    creating_saga_id, deployment_id, tenant_id, first_seen_at, last_seen_at, deleted_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                    creating_saga_id, deployment_id, tenant_id, first_seen_at, last_seen_at, deleted_at, hourly_price)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                 ON CONFLICT (provider, kind, provider_id) DO UPDATE SET
                     name = excluded.name, region = excluded.region, size_slug = excluded.size_slug, status = excluded.status,
                     tags = excluded.tags, attributes = excluded.attributes, managed = excluded.managed,
                     creating_saga_id = COALESCE(excluded.creating_saga_id, cloud_resources.creating_saga_id),
                     deployment_id = COALESCE(excluded.deployment_id, cloud_resources.deployment_id),
                     tenant_id = COALESCE(excluded.tenant_id, cloud_resources.tenant_id),
+                    hourly_price = COALESCE(excluded.hourly_price, cloud_resources.hourly_price),
                     last_seen_at = MAX(cloud_resources.last_seen_at, excluded.last_seen_at), deleted_at = excluded.deleted_at
                 """, binds)
+            if resource.deletedAt == nil {
+                try c.execute(
+                    """
+                    INSERT INTO cloud_presence (provider, kind, provider_id, started_at) VALUES (?1, ?2, ?3, ?4)
+                    ON CONFLICT (provider, kind, provider_id) WHERE ended_at IS NULL DO NOTHING
+                    """, [.text(resource.provider), .text(resource.kind), .text(resource.providerID), .date(resource.presenceStart)])
+            }
         }
     }
 
@@ -52,6 +61,11 @@ extension SQLiteSagaStore: CloudStore {
                 UPDATE cloud_resources SET deleted_at = ?3, status = 'deleted'
                 WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2 AND deleted_at IS NULL
                 """, [.text(kind), .text(providerID), .date(at)])
+            try c.execute(
+                """
+                UPDATE cloud_presence SET ended_at = MAX(started_at, ?3)
+                WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2 AND ended_at IS NULL
+                """, [.text(kind), .text(providerID), .date(at)])
         }
     }
 
@@ -59,6 +73,8 @@ extension SQLiteSagaStore: CloudStore {
         try await db.transaction { c in
             try c.execute(
                 "DELETE FROM cloud_resources WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2", [.text(kind), .text(providerID)])
+            try c.execute(
+                "DELETE FROM cloud_presence WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2", [.text(kind), .text(providerID)])
         }
     }
 
@@ -122,7 +138,8 @@ extension SQLiteSagaStore: CloudStore {
             tags: try JSONDecoder().decode([String].self, from: Data(try text("tags").utf8)),
             attributes: try JSONValue.decodeObject(try text("attributes")), managed: row.column("managed")?.integer == 1,
             creatingSagaID: optionalText("creating_saga_id").flatMap(UUID.init(uuidString:)), deploymentID: optionalText("deployment_id"),
-            tenantID: optionalText("tenant_id"), firstSeenAt: date("first_seen_at") ?? .distantPast, lastSeenAt: date("last_seen_at") ?? .distantPast,
+            tenantID: optionalText("tenant_id"), hourlyPrice: optionalText("hourly_price").flatMap { Decimal(string: $0) },
+            missedSyncs: row.column("missed_syncs")?.integer ?? 0, firstSeenAt: date("first_seen_at") ?? .distantPast, lastSeenAt: date("last_seen_at") ?? .distantPast,
             deletedAt: date("deleted_at"))
     }
 

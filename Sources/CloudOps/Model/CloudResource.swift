@@ -22,6 +22,11 @@ public struct CloudResource: Sendable, Hashable {
     public var creatingSagaID: UUID?
     public var deploymentID: String?
     public var tenantID: String?
+    /// What DigitalOcean charges for it per hour (from `/v2/sizes`, or per GB-month for snapshots
+    /// and volumes); nil when the kind has no price Arcadia knows.
+    public var hourlyPrice: Decimal?
+    /// Consecutive successful syncs whose listing did not show it (deleted at two).
+    public var missedSyncs: Int
     public var firstSeenAt: Date
     public var lastSeenAt: Date
     public var deletedAt: Date?
@@ -30,8 +35,8 @@ public struct CloudResource: Sendable, Hashable {
     public init(
         provider: String = "digitalocean", kind: String, providerID: String, name: String, region: String? = nil, sizeSlug: String? = nil,
         status: String? = nil, tags: [String] = [], attributes: [String: JSONValue] = [:], managed: Bool = false,
-        creatingSagaID: UUID? = nil, deploymentID: String? = nil, tenantID: String? = nil, firstSeenAt: Date, lastSeenAt: Date,
-        deletedAt: Date? = nil
+        creatingSagaID: UUID? = nil, deploymentID: String? = nil, tenantID: String? = nil, hourlyPrice: Decimal? = nil, missedSyncs: Int = 0,
+        firstSeenAt: Date, lastSeenAt: Date, deletedAt: Date? = nil
     ) {
         self.provider = provider
         self.kind = kind
@@ -46,8 +51,22 @@ public struct CloudResource: Sendable, Hashable {
         self.creatingSagaID = creatingSagaID
         self.deploymentID = deploymentID
         self.tenantID = tenantID
+        self.hourlyPrice = hourlyPrice
+        self.missedSyncs = missedSyncs
         self.firstSeenAt = firstSeenAt
         self.lastSeenAt = lastSeenAt
         self.deletedAt = deletedAt
+    }
+}
+
+extension CloudResource {
+    /// Whether a fresh listing shows the same resource: every field a sync writes, apart from the
+    /// times and the bookkeeping (`missedSyncs`, `deletedAt`). Saga and deployment only count when
+    /// the listing knows them (a registered droplet keeps the saga the step wrote).
+    public func sameContent(as other: CloudResource) -> Bool {
+        name == other.name && region == other.region && sizeSlug == other.sizeSlug && status == other.status && tags == other.tags
+            && attributes == other.attributes && managed == other.managed && hourlyPrice == other.hourlyPrice
+            && (other.creatingSagaID == nil || creatingSagaID == other.creatingSagaID)
+            && (other.deploymentID == nil || deploymentID == other.deploymentID) && (other.tenantID == nil || tenantID == other.tenantID)
     }
 }

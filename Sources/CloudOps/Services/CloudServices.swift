@@ -12,12 +12,12 @@ public struct CloudServices: Sendable {
     /// Reads for inventory (`ARCADIA_DO_TOKEN_INVENTORY`).
     public var inventory: DigitalOceanClient?
     /// Inventory and desired state; nil in a registry built only to validate start requests.
-    public var cloudStore: (any CloudStore)?
+    public var cloudStore: (any InventoryStore)?
     public var configuration: CloudConfiguration
 
     /// Creates the services.
     public init(
-        provisioning: DigitalOceanClient?, inventory: DigitalOceanClient? = nil, store: (any CloudStore)?,
+        provisioning: DigitalOceanClient?, inventory: DigitalOceanClient? = nil, store: (any InventoryStore)?,
         configuration: CloudConfiguration = CloudConfiguration()
     ) {
         self.provisioning = provisioning
@@ -27,7 +27,7 @@ public struct CloudServices: Sendable {
     }
 
     /// The inventory and desired state store (always there in a worker).
-    public var store: any CloudStore {
+    public var store: any InventoryStore {
         get throws {
             guard let cloudStore else { throw CloudStepError(.missingCredential, "this process has no database for the inventory") }
             return cloudStore

@@ -85,8 +85,9 @@ public struct CreateDropletStep: SagaStep {
 
     func request(_ context: StepContext) throws -> DropletCreateRequest {
         var tags = [context.sagaTag, CloudTags.managed]
-        if let deployment = context.input("deployment_id"), !deployment.isEmpty { tags.append(CloudTags.deployment(deployment)) }
-        for tag in context.inputs["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !tags.contains(tag) { tags.append(tag) }
+        if let deployment = context.desiredInput("deployment_id"), !deployment.isEmpty { tags.append(CloudTags.deployment(deployment)) }
+        let extra = context.inputs["tags"]?.arrayValue ?? context.context["desired_tags"]?.arrayValue ?? []
+        for tag in extra.compactMap(\.stringValue) where !tags.contains(tag) { tags.append(tag) }
         let image = try context.requiredInput("image")
         return DropletCreateRequest(
             name: try context.requiredInput("name"), region: try context.requiredInput("region"), size: try context.requiredInput("size_slug"),

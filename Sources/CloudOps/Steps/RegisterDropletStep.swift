@@ -21,11 +21,11 @@ public struct RegisterDropletStep: SagaStep {
                 throw CloudStepError(.badInput, "no droplet_id in the saga context: create_droplet must run first")
             }
             let droplet = try await client.droplet(id: id)
-            let deployment = context.input("deployment_id").flatMap { $0.isEmpty ? nil : $0 }
+            let deployment = context.desiredInput("deployment_id").flatMap { $0.isEmpty ? nil : $0 }
             let resource = CloudResource.droplet(droplet, sagaID: context.sagaID, deploymentID: deployment, seenAt: context.now)
             try await services.store.upsertResource(resource)
             let request = try CreateDropletStep(services: services).request(context)
-            let image: JSONValue = context.input("image").map { .string($0) } ?? .null
+            let image: JSONValue = context.desiredInput("image").map { .string($0) } ?? .null
             try await services.store.putProvisioned(
                 ProvisionedResource(
                     kind: ResourceKind.droplet, providerID: String(id),
@@ -46,7 +46,8 @@ public struct RegisterDropletStep: SagaStep {
 }
 
 extension CloudResource {
-    /// The inventory row of a droplet as DigitalOcean shows it.
+    /// The inventory row of a droplet as DigitalOcean shows it (the same row whether a step
+    /// registers it or a sync lists it, so that a sync after a registration finds it unchanged).
     public static func droplet(_ droplet: Droplet, sagaID: UUID?, deploymentID: String?, seenAt: Date) -> CloudResource {
         var attributes: [String: JSONValue] = [
             "memory_mb": .int(droplet.memory), "vcpus": .int(droplet.vcpus), "disk_gb": .int(droplet.disk),
@@ -55,11 +56,21 @@ extension CloudResource {
         if let slug = droplet.image.slug { attributes["image_slug"] = .string(slug) }
         if let ip = droplet.publicIPv4 { attributes["public_ipv4"] = .string(ip) }
         if let ip = droplet.networks.v4.first(where: { $0.type == "private" })?.ipAddress { attributes["private_ipv4"] = .string(ip) }
-        let deployment = deploymentID ?? droplet.tags.first { $0.hasPrefix("deployment:") }.map { String($0.dropFirst("deployment:".count)) }
-        return CloudResource(
-            kind: ResourceKind.droplet, providerID: String(droplet.id), name: droplet.name, region: droplet.region.slug,
-            sizeSlug: droplet.sizeSlug, status: droplet.status, tags: droplet.tags, attributes: attributes,
-            managed: droplet.tags.contains(CloudTags.managed), creatingSagaID: sagaID, deploymentID: deployment, firstSeenAt: seenAt,
-            lastSeenAt: seenAt)
+        if droplet.features.contains("backups") { attributes["backups"] = .bool(true) }
+        if droplet.sizeSlug.hasPrefix("gpu-") { attributes["gpu"] = .bool(true) }
+        var resource = CloudResource.listed(
+            ResourceKind.droplet, id: String(droplet.id), name: droplet.name, region: droplet.region.slug, size: droplet.sizeSlug,
+            status: droplet.status, tags: droplet.tags, attributes: attributes, createdAt: droplet.createdAt, price: droplet.size.priceHourly,
+            seenAt: seenAt)
+        resource.creatingSagaID = sagaID
+        if let deploymentID { resource.deploymentID = deploymentID }
+        return resource
+    }
+
+    /// Where presence starts for a row first seen now: DigitalOcean's `created_at` when the
+    /// listing gave one (and it is not in the future), else when it was first seen.
+    public var presenceStart: Date {
+        let created = attributes["created_at"]?.stringValue.flatMap { try? Date($0, strategy: .iso8601) }
+        return min(created ?? firstSeenAt, firstSeenAt)
     }
 }

@@ -2,9 +2,15 @@ import Foundation
 import SagaEngine
 
 extension StepContext {
-    /// A required string input (or context value), or a permanent failure naming it.
+    /// An input, or else the `desired_<name>` context value a planning step wrote (a `reconcile`
+    /// saga re-creating a droplet from its desired state runs the provisioning steps this way).
+    func desiredInput(_ name: String) -> String? {
+        input(name) ?? contextString("desired_\(name)")
+    }
+
+    /// A required string input (or `desired_<name>` context value), or a permanent failure naming it.
     func requiredInput(_ name: String) throws -> String {
-        guard let value = input(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+        guard let value = desiredInput(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
             throw CloudStepError(.badInput, "input '\(name)' is missing")
         }
         return value

@@ -23,6 +23,10 @@ extension SagaRegistry {
         register(SnapshotDeploymentStep(services: services))
         register(DestroyDeploymentDropletsStep(services: services))
         register(RemoveDeploymentDnsStep(services: services))
+        register(PlanReconcileStep(services: services))
+        register(DestroyOrphanStep(services: services))
+        register(AdoptActualSpecStep(services: services))
+        register(RetireReplacedDropletStep(services: services))
 
         let dropletID = InputSpec("droplet_provider_id", .string, summary: "DigitalOcean's numeric droplet id")
         let deployment = InputSpec("deployment_id", .string, summary: "the deployment")
@@ -107,6 +111,35 @@ extension SagaRegistry {
                 name: "offboard-deployment", kind: .offboard, summary: "snapshot and destroy a deployment's droplets, remove its DNS records",
                 inputs: [deployment], steps: ["snapshot_deployment", "destroy_deployment_droplets", "remove_deployment_dns"],
                 lockKeys: deploymentLock))
+        register(
+            SagaTemplate(
+                name: "reconcile", kind: .provision,
+                summary: "act on one drift item: destroy an orphan, re-create a missing droplet, or adopt a changed spec",
+                inputs: [
+                    InputSpec("kind", .string, summary: "the drift item's kind, e.g. droplet"),
+                    InputSpec("provider_id", .string, summary: "the drift item's provider_id"),
+                    InputSpec("action", .string, summary: "destroy (an orphan), recreate (a missing droplet) or adopt (a changed spec)"),
+                ],
+                lockKeys: { inputs in
+                    let kind = inputs["kind"]?.stringValue ?? ""
+                    let id = inputs["provider_id"]?.stringValue ?? ""
+                    return [kind == ResourceKind.droplet ? "droplet:\(id)" : "\(kind):\(id)"]
+                }, resolveSteps: Self.reconcileSteps))
+    }
+
+    /// Names the steps of a `reconcile` saga from its action.
+    private static let reconcileSteps: @Sendable ([String: JSONValue]) throws -> [String] = { inputs in
+        let kind = inputs["kind"]?.stringValue ?? ""
+        let id = inputs["provider_id"]?.stringValue ?? ""
+        guard !kind.isEmpty, !id.isEmpty else { throw StepFailure.permanent("inputs 'kind' and 'provider_id' must name a drift item") }
+        switch inputs["action"]?.stringValue ?? "" {
+        case "destroy": return ["plan_reconcile", "destroy_orphan"]
+        case "adopt": return ["plan_reconcile", "adopt_actual_spec"]
+        case "recreate":
+            guard kind == ResourceKind.droplet else { throw StepFailure.permanent("only a droplet can be re-created ('recreate'), not a \(kind)") }
+            return ["plan_reconcile", "create_droplet", "wait_droplet_active", "register_droplet", "retire_replaced_droplet"]
+        case let other: throw StepFailure.permanent("input 'action' must be destroy, recreate or adopt, got '\(other)'")
+        }
     }
 
     /// Checks the droplet id is a DigitalOcean id (a positive number), then names the steps.

@@ -14,10 +14,12 @@ import SagaEngine
 /// simulator; plus the simulator's control API.
 struct CloudHarness: Sendable {
     static let token = "dop_v1_cloud_test_\(UUID().uuidString)"
+    /// A read-only token, for the inventory client.
+    static let inventoryToken = "dop_v1_cloud_inventory_\(UUID().uuidString)"
 
     let simulator: RunningFakeDigitalOcean
     let engine: SagaEngine
-    let store: any SagaStore & CloudStore
+    let store: any SagaStore & InventoryStore
     let services: CloudServices
     /// The database the engine uses (for worker processes).
     let databaseURL: String
@@ -44,7 +46,8 @@ struct CloudHarness: Sendable {
         var logger = Logger(label: "test.fake-do")
         logger.logLevel = .warning
         let simulator = try await RunningFakeDigitalOcean.start(
-            .init(host: "127.0.0.1", port: 0, seed: 7, tokens: [token: .write], settings: simulatorSettings), logger: logger)
+            .init(host: "127.0.0.1", port: 0, seed: 7, tokens: [token: .write, inventoryToken: .read], settings: simulatorSettings),
+            logger: logger)
         do {
             let result = try await TestDatabase.withStore(backend) { store, url in
                 let client = DigitalOceanClient(
@@ -52,7 +55,12 @@ struct CloudHarness: Sendable {
                         token: APIToken(token, purpose: .provisioning), baseURL: simulator.baseURL,
                         retry: .init(baseDelay: .milliseconds(5), maxRateLimitWait: .seconds(1)), pacesRequests: paces,
                         burstLimit: burst))
-                let services = CloudServices(provisioning: client, store: store, configuration: configuration)
+                let inventory = DigitalOceanClient(
+                    configuration: .init(
+                        token: APIToken(inventoryToken, purpose: .inventory), baseURL: simulator.baseURL,
+                        retry: .init(baseDelay: .milliseconds(5), maxRateLimitWait: .seconds(1)), pacesRequests: paces,
+                        burstLimit: burst))
+                let services = CloudServices(provisioning: client, inventory: inventory, store: store, configuration: configuration)
                 var registry = SagaRegistry.testing
                 registry.registerCloudTemplates(services)
                 extend(&registry, services)
@@ -78,6 +86,17 @@ struct CloudHarness: Sendable {
     }
 
     var client: DigitalOceanClient { services.provisioning! }
+
+    /// An inventory sync over the read-only client, on the store, at the simulator's time unless `clock` is given.
+    func inventorySync(
+        _ configuration: InventorySyncConfiguration = InventorySyncConfiguration(), holder: String = "test",
+        clock: (@Sendable () -> Date)? = nil
+    ) throws -> InventorySync {
+        let simulator = self.simulator.simulator
+        return try InventorySync(
+            client: services.inventory!, store: store, configuration: configuration, holder: holder,
+            clock: clock ?? { simulator.now }, logger: TestDatabase.logger)
+    }
 
     /// Starts a saga and waits until it is terminal.
     func run(_ template: String, _ inputs: [String: JSONValue], timeout: Duration = .seconds(60)) async throws -> SagaDetail {

@@ -1,0 +1,229 @@
+import DigitalOcean
+import Foundation
+import Logging
+import SagaEngine
+
+/// Reads the whole DigitalOcean account with the read-only `inventory` token and brings
+/// `cloud_resources` and `cloud_presence` in line with it, recording a `sync_runs` row.
+///
+/// For each kind, one listing (every page), compared in memory with the rows the store holds:
+/// new rows and changed rows are upserted; unchanged rows only get `last_seen_at`, in one
+/// statement; rows the listing did not show count a miss, and are marked deleted after
+/// ``InventorySyncConfiguration/deleteAfterMisses`` consecutive misses or at once when a GET
+/// answers 404. A kind whose listing fails is recorded as an error and its rows are left alone.
+/// All writes of a kind are one transaction, fenced by the sync lease.
+public struct InventorySync: Sendable {
+    public let client: DigitalOceanClient
+    public let store: any InventoryStore
+    public let configuration: InventorySyncConfiguration
+    /// Names this process in `sync_runs.holder`.
+    public let holder: String
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    let kinds: [InventoryKind]
+
+    /// Creates a sync over `client`, which must hold the `inventory` token.
+    public init(
+        client: DigitalOceanClient, store: any InventoryStore, configuration: InventorySyncConfiguration = InventorySyncConfiguration(),
+        holder: String, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "arcadia.inventory")
+    ) throws {
+        guard client.purpose == .inventory else {
+            throw InventoryError(.noToken, "the inventory sync reads with the inventory (read-only) token, not the \(client.purpose) one")
+        }
+        self.client = client
+        self.store = store
+        self.configuration = configuration
+        self.holder = holder
+        self.clock = clock
+        self.logger = logger
+        self.kinds = InventoryKind.all.filter { configuration.kinds?.contains($0.name) ?? true }
+    }
+
+    /// Syncs now, whenever the last sync ran; throws ``InventoryError/Code/syncRunning`` while
+    /// another sync holds the lease.
+    public func syncNow(trigger: String = "manual") async throws -> SyncRun {
+        guard let run = try await run(trigger: trigger, notStartedAfter: nil) else {
+            let running = try await store.syncRuns(limit: 5).first { $0.status == .running }
+            throw InventoryError(
+                .syncRunning,
+                "another inventory sync is running" + (running.map { " (started \($0.startedAt) by \($0.holder))" } ?? "")
+                    + "; wait for it, or for its lease to run out if its process died")
+        }
+        return run
+    }
+
+    /// Syncs when no sync started within the interval and none is running; nil otherwise. Safe to
+    /// call from every worker: the store lets one of them start.
+    public func syncIfDue() async throws -> SyncRun? {
+        try await run(trigger: "scheduled", notStartedAfter: clock().addingTimeInterval(-configuration.interval.seconds))
+    }
+
+    private func run(trigger: String, notStartedAfter: Date?) async throws -> SyncRun? {
+        let startedAt = clock()
+        var run = SyncRun(trigger: trigger, holder: holder, startedAt: startedAt)
+        guard try await store.beginSync(run, leaseUntil: leaseEnd(), notStartedAfter: notStartedAfter, now: startedAt) else { return nil }
+        // Started when the lease was won (written with the run's end), not when it was asked for.
+        run.startedAt = max(startedAt, clock())
+        let requestsBefore = client.requests.value
+        logger.info("inventory sync started", metadata: ["sync.id": "\(run.id)", "sync.trigger": "\(trigger)"])
+        let runID = run.id
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Keeps the lease while a long listing runs (each kind's batch renews it too). A
+                // lost lease is caught by the next batch's fence.
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: configuration.lease / 3)
+                        _ = try await store.applySyncBatch(SyncBatch(kind: "", seenAt: clock()), runID: runID, leaseUntil: leaseEnd(), now: clock())
+                    }
+                }
+                defer { group.cancelAll() }
+                try await syncKinds(&run)
+            }
+        } catch let error as InventoryError where error.code == .leaseLost {
+            logger.error("inventory sync lost its lease", metadata: ["sync.id": "\(run.id)"])
+            throw error
+        } catch {
+            // Cancelled (a worker shutting down) or the database failed: the run is closed at once
+            // so that the next sync need not wait for its lease to run out.
+            run.status = .failed
+            run.requests = client.requests.value - requestsBefore
+            run.errors.append(SyncFailure(kind: "sync", message: error is CancellationError ? "cancelled" : Self.describe(error)))
+            let closing = run
+            try? await Task.detached { [store, clock] in try await store.finishSync(closing, now: clock()) }.value
+            throw error
+        }
+        run.requests = client.requests.value - requestsBefore
+        run.status = run.errors.isEmpty ? .succeeded : (run.kinds.isEmpty ? .failed : .partial)
+        try await store.finishSync(run, now: clock())
+        logger.info(
+            "inventory sync finished",
+            metadata: ["sync.id": "\(run.id)", "sync.status": "\(run.status.rawValue)", "sync.requests": "\(run.requests)"])
+        return run
+    }
+
+    private func leaseEnd() -> Date { clock().addingTimeInterval(configuration.lease.seconds) }
+
+    private func syncKinds(_ run: inout SyncRun) async throws {
+        let listing = InventoryListing(client: client, seenAt: run.startedAt)
+        do {
+            _ = try await listing.prices()
+        } catch {
+            run.errors.append(SyncFailure(kind: "sizes", message: "prices unavailable, kept as they were: \(Self.describe(error))"))
+        }
+        for kind in kinds {
+            try Task.checkCancellation()
+            let seen: [CloudResource]
+            do {
+                seen = try await list(kind, listing)
+            } catch {
+                if error is CancellationError { throw error }
+                logger.warning("inventory kind failed", metadata: ["sync.kind": "\(kind.name)", "error": "\(Self.describe(error))"])
+                run.errors.append(SyncFailure(kind: kind.name, message: Self.describe(error)))
+                continue
+            }
+            let seenAt = clock()
+            let stored = try await store.resources(kind: kind.name, includeDeleted: true)
+            var (batch, counts) = try await plan(kind: kind, seen: seen, stored: stored, seenAt: seenAt, prices: await listing.knownPrices)
+            counts.writes = try await store.applySyncBatch(batch, runID: run.id, leaseUntil: leaseEnd(), now: clock())
+            run.kinds[kind.name] = counts
+        }
+        run.finishedAt = clock()
+    }
+
+    /// Lists a kind, pausing for the token's rate-limit window and listing again when DigitalOcean
+    /// (or the client's own pacer) says the budget is spent: the sync shares the token's budget
+    /// with everything else and waits its turn rather than fail the kind.
+    private func list(_ kind: InventoryKind, _ listing: InventoryListing) async throws -> [CloudResource] {
+        var attempt = 1
+        while true {
+            do {
+                return try await kind.list(listing)
+            } catch let error as DigitalOceanError where error.isRateLimited && attempt < configuration.kindAttempts {
+                let pause = min(error.retryAfter ?? .seconds(60), configuration.maxRateLimitPause)
+                logger.notice(
+                    "inventory listing paused for the rate limit", metadata: ["sync.kind": "\(kind.name)", "pause_s": "\(pause.seconds)"])
+                try await Task.sleep(for: pause)
+                attempt += 1
+            }
+        }
+    }
+
+    /// Compares one kind's listing with its rows.
+    func plan(
+        kind: InventoryKind, seen: [CloudResource], stored: [CloudResource], seenAt: Date, prices: Bool
+    ) async throws -> (SyncBatch, SyncKindCounts) {
+        var batch = SyncBatch(kind: kind.name, seenAt: seenAt)
+        var counts = SyncKindCounts()
+        let rows = Dictionary(stored.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first })
+        var listed = Set<String>()
+        for var resource in seen where listed.insert(resource.providerID).inserted {
+            let created = resource.attributes["created_at"]?.stringValue.flatMap { try? Date($0, strategy: .iso8601) }
+            guard let row = rows[resource.providerID] else {
+                resource.firstSeenAt = seenAt
+                resource.lastSeenAt = seenAt
+                batch.upserts.append(.init(resource: resource, wasDeleted: nil, presenceStart: resource.presenceStart))
+                counts.added += 1
+                continue
+            }
+            if !prices && resource.hourlyPrice == nil { resource.hourlyPrice = row.hourlyPrice }
+            resource.firstSeenAt = row.firstSeenAt
+            resource.lastSeenAt = seenAt
+            if let deletedAt = row.deletedAt {
+                // Listed after it was marked deleted: a deleted object lingering in the listing
+                // (a GET says 404), or one that existed all along, or a new one under a reused id.
+                if try await lookUp(kind, resource.providerID) == .gone { continue }
+                let newIncarnation = created.map { $0 > deletedAt } ?? false
+                batch.upserts.append(
+                    .init(resource: resource, wasDeleted: true, presenceStart: newIncarnation ? created ?? seenAt : seenAt, newIncarnation: newIncarnation))
+                counts.added += 1
+            } else if row.sameContent(as: resource) {
+                batch.touched.append(resource.providerID)
+                counts.unchanged += 1
+            } else {
+                batch.upserts.append(.init(resource: resource, wasDeleted: false, presenceStart: seenAt))
+                counts.changed += 1
+            }
+        }
+        for row in stored where row.deletedAt == nil && !listed.contains(row.providerID) {
+            var found = try await lookUp(kind, row.providerID)
+            if found == .gone && seenAt.timeIntervalSince(row.presenceStart) < configuration.notFoundGrace.seconds {
+                found = .unknown  // too new for a 404 to mean anything
+            }
+            switch found {
+            case .gone:
+                batch.deleted.append(row.providerID)
+                counts.deleted += 1
+            case .present:
+                // Listing lag (new objects show late): the GET is the better evidence; no miss counted.
+                counts.missing += 1
+            case .unknown where row.missedSyncs + 1 >= configuration.deleteAfterMisses:
+                batch.deleted.append(row.providerID)
+                counts.deleted += 1
+            case .unknown:
+                batch.missed.append(row.providerID)
+                counts.missing += 1
+            }
+        }
+        return (batch, counts)
+    }
+
+    /// What a GET of one object says.
+    enum LookUp { case gone, present, unknown }
+
+    /// Looks an object up by GET: `gone` on 404, `unknown` when the kind has no GET or the GET failed.
+    private func lookUp(_ kind: InventoryKind, _ providerID: String) async throws -> LookUp {
+        guard configuration.confirmWithGet, let exists = kind.exists else { return .unknown }
+        do {
+            return try await exists(client, providerID) ? .present : .gone
+        } catch {
+            if error is CancellationError { throw error }
+            return .unknown
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DigitalOceanError { return error.description }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,374 @@
+import ArcadiaStorage
+import CloudOps
+import DigitalOcean
+import FakeDigitalOcean
+import Foundation
+import NIOHTTP1
+import SagaEngine
+import Testing
+
+/// Inventory sync, presence and drift against the simulator over HTTP, on every backend.
+@Suite("Inventory and drift", .timeLimit(.minutes(5)))
+struct InventoryTests {
+    /// Moves the simulator's clock past a create's lags (list visibility included).
+    static func settle(_ cloud: CloudHarness) async throws {
+        let lags = cloud.lags
+        _ = try await cloud.control(.POST, "/clock/advance", #"{"seconds": \#(lags.dropletCreate + lags.getNotFound + lags.listVisibility + 1)}"#)
+    }
+
+    static func advance(_ cloud: CloudHarness, seconds: Double) async throws {
+        _ = try await cloud.control(.POST, "/clock/advance", #"{"seconds": \#(seconds)}"#)
+    }
+
+    @Test("a second sync without change writes only last_seen, one statement per kind; presence stays one open interval", arguments: Backend.enabled)
+    func noChangeSync(backend: Backend) async throws {
+        try await CloudHarness.with(backend, startWorker: false) { cloud in
+            let droplets = [try await cloud.makeDroplet("inv-1"), try await cloud.makeDroplet("inv-2", tags: [CloudTags.managed])]
+            _ = try await cloud.client.createDomain(name: "inv.example")
+            _ = try await cloud.client.createDomainRecord(
+                domain: "inv.example", DomainRecordRequest(type: "A", name: "www", data: "203.0.113.9", ttl: 600))
+            try await Self.settle(cloud)
+            let sync = try cloud.inventorySync()
+            let first = try await sync.syncNow()
+            #expect(first.status == .succeeded, "\(first.errors)")
+            #expect(first.kinds["droplet"]?.added == 2)
+            #expect((first.kinds["domain_record"]?.added ?? 0) >= 1)
+            #expect(first.requests > 0)
+            let rows = try await cloud.store.resources(kind: "droplet", includeDeleted: false)
+            #expect(Set(rows.map(\.providerID)) == Set(droplets.map { String($0.id) }))
+            let managed = try #require(rows.first { $0.name == "inv-2" })
+            #expect(managed.managed && managed.hourlyPrice != nil && managed.sizeSlug == "s-1vcpu-1gb")
+            let before = try await cloud.store.resources(kind: nil, includeDeleted: true)
+
+            try await Self.advance(cloud, seconds: 60)
+            let second = try await sync.syncNow()
+            #expect(second.status == .succeeded)
+            for (kind, counts) in second.kinds {
+                #expect(counts.added == 0 && counts.changed == 0 && counts.deleted == 0, "\(kind): \(counts)")
+                // Only the last_seen statement, and only for kinds with rows.
+                #expect(counts.writes == (counts.unchanged > 0 ? 1 : 0), "\(kind): \(counts)")
+            }
+            let after = try await cloud.store.resources(kind: nil, includeDeleted: true)
+            #expect(after.count == before.count)
+            for (old, new) in zip(before, after) {
+                #expect(old.sameContent(as: new) && old.firstSeenAt == new.firstSeenAt && new.lastSeenAt > old.lastSeenAt)
+            }
+            let presence = try await cloud.store.presence(kind: "droplet", providerID: nil, from: .distantPast, to: .distantFuture)
+            #expect(presence.count == 2 && presence.allSatisfy { $0.endedAt == nil })
+            // Presence starts at DigitalOcean's created_at, not at the first sync.
+            for interval in presence {
+                let droplet = try #require(droplets.first { String($0.id) == interval.providerID })
+                #expect(abs(interval.startedAt.timeIntervalSince(droplet.createdAt)) < 1)
+            }
+            #expect(try await cloud.store.syncRuns(limit: 10).map(\.status) == [.succeeded, .succeeded])
+        }
+    }
+
+    @Test("list lag: a droplet invisible to a listing is not marked deleted; one deleted out of band is, after two syncs or a 404", arguments: Backend.enabled)
+    func listLagAndDeletion(backend: Backend) async throws {
+        // New droplets stay out of listings for an hour (simulated), readable by GET at once.
+        var lags = Lags().scaled(by: 0.01)
+        lags.listVisibility = 3600
+        lags.getNotFound = 0
+        try await CloudHarness.with(backend, lags: lags, startWorker: false) { cloud in
+            let kept = try await cloud.makeDroplet("lag-kept")
+            let doomed = try await cloud.makeDroplet("lag-doomed")
+            let noGet = try cloud.inventorySync(InventorySyncConfiguration(confirmWithGet: false, kinds: ["droplet"]))
+            let withGet = try cloud.inventorySync(InventorySyncConfiguration(kinds: ["droplet"]))
+            _ = try await noGet.syncNow()
+
+            // A droplet registered by a step but not yet listed (DigitalOcean's listing lag).
+            let fresh = try await cloud.client.createDroplet(
+                DropletCreateRequest(name: "lag-fresh", region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64")
+            ).droplet
+            try await cloud.store.upsertResource(.droplet(fresh, sagaID: nil, deploymentID: nil, seenAt: cloud.simulator.simulator.now))
+            let lagged = try await withGet.syncNow()
+            #expect(lagged.kinds["droplet"]?.missing == 1 && lagged.kinds["droplet"]?.deleted == 0)
+            #expect(try await cloud.store.resource(kind: "droplet", providerID: String(fresh.id))?.deletedAt == nil)
+            #expect(try await cloud.store.resource(kind: "droplet", providerID: String(fresh.id))?.missedSyncs == 0)
+
+            // Deleted out of band: without GETs, missing from one sync is not enough; two are.
+            try await cloud.client.deleteDroplet(id: doomed.id)
+            try await Self.settle(cloud)
+            let once = try await noGet.syncNow()
+            #expect(once.kinds["droplet"]?.deleted == 0 && once.kinds["droplet"]?.missing == 1)
+            let row = try #require(try await cloud.store.resource(kind: "droplet", providerID: String(doomed.id)))
+            #expect(row.deletedAt == nil && row.missedSyncs == 1)
+            try await Self.advance(cloud, seconds: 30)
+            let twice = try await noGet.syncNow()
+            #expect(twice.kinds["droplet"]?.deleted == 1)
+            let gone = try #require(try await cloud.store.resource(kind: "droplet", providerID: String(doomed.id)))
+            // Marked deleted at the last sync that saw it; its presence closes there.
+            #expect(gone.deletedAt == row.lastSeenAt)
+            let intervals = try await cloud.store.presence(kind: "droplet", providerID: String(doomed.id), from: .distantPast, to: .distantFuture)
+            #expect(intervals.count == 1 && intervals[0].endedAt == row.lastSeenAt)
+            #expect(try await cloud.store.resource(kind: "droplet", providerID: String(kept.id))?.deletedAt == nil)
+
+            // With GETs, a 404 marks it deleted at once (unless the droplet is new: DigitalOcean
+            // answers 404 for a while after a create).
+            try await cloud.client.deleteDroplet(id: kept.id)
+            try await Self.settle(cloud)
+            let confirmed = try await withGet.syncNow()
+            #expect(confirmed.kinds["droplet"]?.deleted == 1)
+            #expect(try await cloud.store.resource(kind: "droplet", providerID: String(kept.id))?.deletedAt != nil)
+        }
+    }
+
+    @Test("a sync through injected 429s and 5xx gets the same result; a kind that keeps failing is recorded and its rows are kept", arguments: Backend.enabled)
+    func faults(backend: Backend) async throws {
+        try await CloudHarness.with(backend, startWorker: false) { cloud in
+            for index in 0..<5 { _ = try await cloud.makeDroplet("fault-\(index)") }
+            _ = try await cloud.client.createVolume(VolumeCreateRequest(name: "vol-1", sizeGigabytes: 10, region: "nyc3"))
+            try await Self.settle(cloud)
+            let sync = try cloud.inventorySync()
+            let clean = try await sync.syncNow()
+            #expect(clean.status == .succeeded)
+
+            try await Self.advance(cloud, seconds: 60)
+            try await cloud.addFault(#"{"method": "GET", "path": "/v2/droplets", "kind": "rate_limited", "remaining": 2}"#)
+            try await cloud.addFault(#"{"method": "GET", "path": "/v2/volumes", "kind": "server_error", "remaining": 2}"#)
+            let bumpy = try await sync.syncNow()
+            #expect(bumpy.status == .succeeded, "\(bumpy.errors)")
+            #expect(bumpy.kinds["droplet"]?.unchanged == 5 && bumpy.kinds["volume"]?.unchanged == 1)
+            #expect(bumpy.requests > clean.requests)
+
+            try await cloud.clearFaults()
+            try await cloud.addFault(#"{"method": "GET", "path": "/v2/volumes", "kind": "server_error"}"#)
+            for _ in 0..<3 {
+                try await Self.advance(cloud, seconds: 60)
+                let failing = try await sync.syncNow()
+                #expect(failing.status == .partial)
+                #expect(failing.errors.map(\.kind) == ["volume"])
+                #expect(failing.kinds["volume"] == nil && failing.kinds["droplet"]?.unchanged == 5)
+            }
+            let volumes = try await cloud.store.resources(kind: "volume", includeDeleted: true)
+            #expect(volumes.count == 1 && volumes[0].deletedAt == nil && volumes[0].missedSyncs == 0)
+            let recorded = try #require(try await cloud.store.syncRuns(limit: 1).first)
+            #expect(recorded.status == .partial && recorded.errors.first?.kind == "volume" && recorded.errors.first?.message.contains("500") == true)
+        }
+    }
+
+    @Test("one sync at a time: a second start is refused while one holds the lease; a stalled holder's lease is taken over and it writes nothing more", arguments: Backend.enabled)
+    func oneSyncAtATime(backend: Backend) async throws {
+        try await CloudHarness.with(backend, startWorker: false) { cloud in
+            let store = cloud.store
+            let now = Date()
+            let first = SyncRun(trigger: "manual", holder: "a", startedAt: now)
+            #expect(try await store.beginSync(first, leaseUntil: now.addingTimeInterval(60), notStartedAfter: nil, now: now))
+            let second = SyncRun(trigger: "manual", holder: "b", startedAt: now)
+            #expect(try await !store.beginSync(second, leaseUntil: now.addingTimeInterval(60), notStartedAfter: nil, now: now))
+            // The holder renews with each batch.
+            _ = try await store.applySyncBatch(SyncBatch(kind: "droplet", seenAt: now), runID: first.id, leaseUntil: now.addingTimeInterval(90), now: now)
+            let later = now.addingTimeInterval(80)
+            #expect(try await !store.beginSync(second, leaseUntil: later.addingTimeInterval(60), notStartedAfter: nil, now: later))
+            // The holder stalls past its lease: another takes over, and the stalled one is fenced off.
+            let muchLater = now.addingTimeInterval(120)
+            #expect(try await store.beginSync(second, leaseUntil: muchLater.addingTimeInterval(60), notStartedAfter: nil, now: muchLater))
+            let stale = SyncBatch(
+                kind: "droplet", seenAt: muchLater,
+                upserts: [.init(resource: CloudResource(kind: "droplet", providerID: "1", name: "x", firstSeenAt: now, lastSeenAt: now), wasDeleted: nil, presenceStart: now)])
+            await #expect(throws: InventoryError.self) {
+                _ = try await store.applySyncBatch(stale, runID: first.id, leaseUntil: muchLater.addingTimeInterval(60), now: muchLater)
+            }
+            #expect(try await store.resource(kind: "droplet", providerID: "1") == nil)
+            let runs = try await store.syncRuns(limit: 5)
+            #expect(runs.first { $0.id == first.id }?.status == .abandoned)
+            #expect(runs.first { $0.id == second.id }?.status == .running)
+            // A scheduled start is not due while a run started within the interval.
+            var done = second
+            done.status = .succeeded
+            try await store.finishSync(done, now: muchLater.addingTimeInterval(1))
+            let third = SyncRun(trigger: "scheduled", holder: "c", startedAt: muchLater.addingTimeInterval(2))
+            #expect(try await !store.beginSync(third, leaseUntil: muchLater.addingTimeInterval(62), notStartedAfter: muchLater.addingTimeInterval(-900), now: muchLater.addingTimeInterval(2)))
+            #expect(try await store.beginSync(third, leaseUntil: muchLater.addingTimeInterval(62), notStartedAfter: muchLater.addingTimeInterval(1), now: muchLater.addingTimeInterval(2)))
+        }
+    }
+
+    @Test("presence is exact across missed syncs and a resource seen again after it was marked deleted", arguments: Backend.enabled)
+    func presence(backend: Backend) async throws {
+        try await CloudHarness.with(backend, startWorker: false) { cloud in
+            let store = cloud.store
+            let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+            func at(_ hours: Double) -> Date { t0.addingTimeInterval(hours * 3600) }
+            let run = SyncRun(trigger: "manual", holder: "t", startedAt: t0)
+            #expect(try await store.beginSync(run, leaseUntil: at(1000), notStartedAfter: nil, now: t0))
+            func row(_ id: String, _ seen: Date) -> CloudResource {
+                CloudResource(kind: "droplet", providerID: id, name: id, firstSeenAt: seen, lastSeenAt: seen)
+            }
+            // Seen at 0 h (created 10 minutes earlier), then no sync for 5 hours, seen at 5 h.
+            _ = try await store.applySyncBatch(
+                SyncBatch(kind: "droplet", seenAt: t0, upserts: [.init(resource: row("a", t0), wasDeleted: nil, presenceStart: t0.addingTimeInterval(-600))]),
+                runID: run.id, leaseUntil: at(1000), now: t0)
+            _ = try await store.applySyncBatch(SyncBatch(kind: "droplet", seenAt: at(5), touched: ["a"]), runID: run.id, leaseUntil: at(1000), now: at(5))
+            var intervals = try await store.presence(kind: "droplet", providerID: "a", from: .distantPast, to: .distantFuture)
+            #expect(intervals == [PresenceInterval(kind: "droplet", providerID: "a", startedAt: t0.addingTimeInterval(-600))])
+            // Missing twice (listings lag): marked deleted at its last sighting, 5 h.
+            _ = try await store.applySyncBatch(SyncBatch(kind: "droplet", seenAt: at(6), missed: ["a"]), runID: run.id, leaseUntil: at(1000), now: at(6))
+            _ = try await store.applySyncBatch(SyncBatch(kind: "droplet", seenAt: at(7), deleted: ["a"]), runID: run.id, leaseUntil: at(1000), now: at(7))
+            intervals = try await store.presence(kind: "droplet", providerID: "a", from: .distantPast, to: .distantFuture)
+            #expect(intervals.count == 1 && intervals[0].endedAt == at(5))
+            #expect(try await store.resource(kind: "droplet", providerID: "a")?.deletedAt == at(5))
+            // Seen again under the same id at 8 h: it existed all along; the interval reopens.
+            var again = row("a", at(8))
+            again.firstSeenAt = t0
+            _ = try await store.applySyncBatch(
+                SyncBatch(kind: "droplet", seenAt: at(8), upserts: [.init(resource: again, wasDeleted: true, presenceStart: at(8))]), runID: run.id,
+                leaseUntil: at(1000), now: at(8))
+            intervals = try await store.presence(kind: "droplet", providerID: "a", from: .distantPast, to: .distantFuture)
+            #expect(intervals == [PresenceInterval(kind: "droplet", providerID: "a", startedAt: t0.addingTimeInterval(-600))])
+            #expect(try await store.resource(kind: "droplet", providerID: "a")?.deletedAt == nil)
+            // Deleted by Arcadia at 9.5 h: closed exactly then.
+            try await store.markResourceDeleted(kind: "droplet", providerID: "a", at: at(9.5))
+            intervals = try await store.presence(kind: "droplet", providerID: "a", from: .distantPast, to: .distantFuture)
+            #expect(intervals.count == 1 && intervals[0].endedAt == at(9.5))
+            #expect(intervals[0].seconds(from: t0, to: at(24)) == 9.5 * 3600)
+            // A new object under a reused id (a reserved IP released and taken again) opens a new interval.
+            let ip = CloudResource(kind: "reserved_ip", providerID: "198.51.0.2", name: "198.51.0.2", firstSeenAt: at(10), lastSeenAt: at(10))
+            _ = try await store.applySyncBatch(
+                SyncBatch(kind: "reserved_ip", seenAt: at(10), upserts: [.init(resource: ip, wasDeleted: nil, presenceStart: at(10))]), runID: run.id,
+                leaseUntil: at(1000), now: at(10))
+            try await store.markResourceDeleted(kind: "reserved_ip", providerID: "198.51.0.2", at: at(11))
+            _ = try await store.applySyncBatch(
+                SyncBatch(kind: "reserved_ip", seenAt: at(12), upserts: [.init(resource: ip, wasDeleted: true, presenceStart: at(11.5), newIncarnation: true)]),
+                runID: run.id, leaseUntil: at(1000), now: at(12))
+            let ips = try await store.presence(kind: "reserved_ip", providerID: nil, from: .distantPast, to: .distantFuture)
+            #expect(ips.map(\.startedAt) == [at(10), at(11.5)] && ips.map(\.endedAt) == [at(11), nil])
+            // A step deleting a row the sync read live wins over the sync's stale upsert.
+            _ = try await store.applySyncBatch(
+                SyncBatch(kind: "droplet", seenAt: at(13), upserts: [.init(resource: row("a", at(13)), wasDeleted: false, presenceStart: at(13))]),
+                runID: run.id, leaseUntil: at(1000), now: at(13))
+            #expect(try await store.resource(kind: "droplet", providerID: "a")?.deletedAt == at(9.5))
+        }
+    }
+
+    @Test("an out-of-band change, delete and leak show up as drift; reconcile destroys the orphan, re-creates the missing droplet, adopts the change", arguments: Backend.enabled)
+    func driftAndReconcile(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            _ = try await cloud.client.createDomain(name: "drift.example")
+            let sync = try cloud.inventorySync()
+            let detector = DriftDetector(store: cloud.store)
+            var ids: [Int] = []
+            for name in ["keep", "change", "vanish"] {
+                let detail = try await cloud.run("provision-droplet", CloudStepsTests.provisionInputs("drift-\(name)", deployment: "d1"))
+                #expect(detail.saga.status == .completed, "\(detail.saga.error ?? "")")
+                ids.append(try #require(detail.saga.context["droplet_id"]?.intValue))
+            }
+            // DNS desired state, written with a trailing dot and capitals: compared normalised.
+            let dns = try await cloud.run(
+                "upsert-dns",
+                [
+                    "dns_domain": "drift.example", "dns_record_type": "CNAME", "dns_record_name": "www", "dns_record_data": "Target.Example.COM.",
+                    "deployment_id": "d1",
+                ])
+            #expect(dns.saga.status == .completed, "\(dns.saga.error ?? "")")
+            let txt = try await cloud.run(
+                "upsert-dns",
+                ["dns_domain": "drift.example", "dns_record_type": "TXT", "dns_record_name": "t", "dns_record_data": "v=1", "deployment_id": "d1"])
+            #expect(txt.saga.status == .completed)
+            try await Self.settle(cloud)
+            _ = try await sync.syncNow()
+            var report = try await detector.report()
+            #expect(report.missing.isEmpty && report.changed.isEmpty && report.orphaned.isEmpty, "\(report)")
+            #expect(report.inSync == 5 && report.unverified == 0)
+
+            // Out of band: a tag added, a droplet deleted, a managed droplet leaked, a record's data changed.
+            _ = try await cloud.client.createTag(name: "hand-made")
+            try await cloud.client.tagResources(tag: "hand-made", [TagResource(resourceID: String(ids[1]), resourceType: "droplet")])
+            try await cloud.client.deleteDroplet(id: ids[2])
+            let leak = try await cloud.makeDroplet("drift-leak", tags: [CloudTags.managed, "arcadia-saga-0badf00d"])
+            let record = try #require(
+                try await cloud.client.domainRecords(domain: "drift.example", type: "TXT").collect().first { $0.name == "t" })
+            _ = try await cloud.client.updateDomainRecord(
+                domain: "drift.example", id: try #require(record.id), DomainRecordRequest(type: "TXT", name: "t", data: "v=2", ttl: 1800))
+            // Past the read-after-create window: a 404 now means deleted.
+            try await Self.advance(cloud, seconds: 400)
+            _ = try await sync.syncNow()
+            report = try await detector.report()
+            #expect(report.missing.map(\.providerID) == [String(ids[2])])
+            #expect(Set(report.changed.map(\.providerID)) == [String(ids[1]), "drift.example/TXT/t"])
+            let tagChange = try #require(report.changed.first { $0.providerID == String(ids[1]) }?.changes.first)
+            #expect(tagChange.field == "tags" && tagChange.actual.contains("hand-made") && !tagChange.desired.contains("hand-made"))
+            let dataChange = try #require(report.changed.first { $0.kind == "domain_record" }?.changes.first)
+            #expect(dataChange.field == "data" && dataChange.desired == "v=1" && dataChange.actual == "v=2")
+            #expect(report.orphaned.map(\.providerID) == [String(leak.id)] && report.orphaned.first?.saga == "0badf00d")
+            #expect(report.inSync == 2)
+
+            // A reconcile action that does not fit its item is refused.
+            let wrong = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(leak.id)), "action": "adopt"])
+            #expect(wrong.saga.status != .completed && (wrong.saga.error ?? "").contains("orphaned"))
+            #expect(try await cloud.live().droplets.contains { ($0["id"] as? Int) == leak.id })
+
+            let destroy = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(leak.id)), "action": "destroy"])
+            #expect(destroy.saga.status == .completed, "\(destroy.saga.error ?? "")")
+            let recreate = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(ids[2])), "action": "recreate"])
+            #expect(recreate.saga.status == .completed, "\(recreate.saga.error ?? "")")
+            let replacement = try #require(recreate.saga.context["droplet_id"]?.intValue)
+            let adopt = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(ids[1])), "action": "adopt"])
+            #expect(adopt.saga.status == .completed, "\(adopt.saga.error ?? "")")
+            let adoptRecord = try await cloud.run("reconcile", ["kind": "domain_record", "provider_id": "drift.example/TXT/t", "action": "adopt"])
+            #expect(adoptRecord.saga.status == .completed, "\(adoptRecord.saga.error ?? "")")
+
+            let live = try await cloud.live().droplets.compactMap { $0["id"] as? Int }
+            #expect(Set(live) == [ids[0], ids[1], replacement])
+            let desired = try #require(try await cloud.store.provisioned(kind: "droplet", providerID: String(ids[1])))
+            #expect(desired.specVersion == 2 && desired.spec["tags"]?.arrayValue?.contains("hand-made") == true)
+            let newSpec = try #require(try await cloud.store.provisioned(kind: "droplet", providerID: String(replacement)))
+            #expect(newSpec.spec["name"] == "drift-vanish" && newSpec.spec["size_slug"] == "s-1vcpu-512mb-10gb" && newSpec.deploymentID == "d1")
+            try await Self.settle(cloud)
+            _ = try await sync.syncNow()
+            report = try await detector.report()
+            #expect(report.missing.isEmpty && report.changed.isEmpty && report.orphaned.isEmpty, "\(report)")
+            #expect(report.inSync == 5)
+        }
+    }
+
+    @Test("two workers on PostgreSQL, each with its own pool and schedule, never run two syncs at once")
+    func twoWorkersOnPostgres() async throws {
+        guard Backend.enabled.contains(.postgres) else { return }
+        try await CloudHarness.with(.postgres, startWorker: false) { cloud in
+            for index in 0..<3 { _ = try await cloud.makeDroplet("pair-\(index)") }
+            try await Self.settle(cloud)
+            let url = try DatabaseURL.parse(cloud.databaseURL)
+            let configuration = InventorySyncConfiguration(interval: .milliseconds(200))
+            try await StoreFactory.withStore(url, migrate: false, logger: TestDatabase.logger) { other in
+                let schedulers = [
+                    InventoryScheduler(sync: try cloud.inventorySync(configuration, holder: "worker-a"), checkEvery: .milliseconds(20)),
+                    InventoryScheduler(
+                        sync: try InventorySync(
+                            client: cloud.services.inventory!, store: other, configuration: configuration, holder: "worker-b",
+                            clock: { cloud.simulator.simulator.now }, logger: TestDatabase.logger),
+                        checkEvery: .milliseconds(20)),
+                ]
+                // Both also try on demand, all the time.
+                let refused = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for scheduler in schedulers { group.addTask { try await scheduler.run(); return 0 } }
+                    for sync in [try cloud.inventorySync(configuration, holder: "cli-a"), schedulers[1].sync] {
+                        group.addTask {
+                            var refused = 0
+                            for _ in 0..<15 {
+                                do { _ = try await sync.syncNow() } catch let error as InventoryError where error.code == .syncRunning { refused += 1 }
+                            }
+                            return refused
+                        }
+                    }
+                    var refused = 0
+                    for _ in 0..<2 { refused += try await group.next() ?? 0 }
+                    // Let the schedules run until there are enough finished runs, then stop them.
+                    while try await cloud.store.syncRuns(limit: 100).filter({ $0.trigger == "scheduled" && $0.status == .succeeded }).count < 4 {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    group.cancelAll()
+                    return refused
+                }
+                let runs = try await cloud.store.syncRuns(limit: 200).sorted { $0.startedAt < $1.startedAt }
+                // Every run finished (the one cancelled with its scheduler released the lease as failed).
+                #expect(runs.allSatisfy { $0.status == .succeeded || ($0.status == .failed && $0.errors.contains { $0.message == "cancelled" }) })
+                for (earlier, later) in zip(runs, runs.dropFirst()) {
+                    #expect(try #require(earlier.finishedAt) <= later.startedAt, "\(earlier.holder) and \(later.holder) overlapped")
+                }
+                #expect(Set(runs.map(\.holder)).isSuperset(of: ["cli-a"]))
+                #expect(runs.count + refused >= 30)
+            }
+        }
+    }
+}
