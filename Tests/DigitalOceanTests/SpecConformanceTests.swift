@@ -88,6 +88,16 @@ import Testing
             let volumeID = (volume["volume"] as? [String: Any])?["id"] as? String ?? "?"
             _ = try await call(.GET, "/v2/volumes", "/v2/volumes", status: 200)
             _ = try await call(.GET, "/v2/volumes/{volume_id}", "/v2/volumes/\(volumeID)", status: 200)
+            let volumeSnapshot = try await call(
+                .POST, "/v2/volumes/{volume_id}/snapshots", "/v2/volumes/\(volumeID)/snapshots", #"{"name":"spec-vol-snap"}"#, status: 201)
+            _ = try await call(.GET, "/v2/volumes/{volume_id}/snapshots", "/v2/volumes/\(volumeID)/snapshots", status: 200)
+            let volumeSnapshotID = try #require((volumeSnapshot["snapshot"] as? [String: Any])?["id"] as? String)
+            _ = try await call(.DELETE, "/v2/snapshots/{snapshot_id}", "/v2/snapshots/\(volumeSnapshotID)", status: 204)
+            let image = try await call(
+                .POST, "/v2/images", "/v2/images", #"{"name":"spec-image","url":"https://images.example/a.img","region":"nyc3"}"#, status: 202)
+            let imageID = try #require((image["image"] as? [String: Any])?["id"] as? Int)
+            _ = try await call(.GET, "/v2/images/{image_id}", "/v2/images/\(imageID)", status: 200)
+            _ = try await call(.DELETE, "/v2/images/{image_id}", "/v2/images/\(imageID)", status: 204)
             _ = try await call(.DELETE, "/v2/volumes/{volume_id}", "/v2/volumes/\(volumeID)", status: 204)
 
             let reserved = try await call(.POST, "/v2/reserved_ips", "/v2/reserved_ips", #"{"region":"nyc3"}"#, status: 202)
@@ -111,6 +121,8 @@ import Testing
             _ = try await call(.POST, "/v2/firewalls/{firewall_id}/droplets", "/v2/firewalls/\(firewallID)/droplets", ids, status: 204)
             _ = try await call(.DELETE, "/v2/firewalls/{firewall_id}/droplets", "/v2/firewalls/\(firewallID)/droplets", ids, status: 204)
             _ = try await call(.DELETE, "/v2/firewalls/{firewall_id}", "/v2/firewalls/\(firewallID)", status: 204)
+
+            try await exerciseInventoryKinds(call: call, droplet: droplet)
 
             _ = try await call(.GET, "/v2/customers/my/balance", "/v2/customers/my/balance", status: 200)
             _ = try await call(.GET, "/v2/customers/my/billing_history", "/v2/customers/my/billing_history", status: 200)
@@ -139,6 +151,114 @@ import Testing
                     "not in spec: \(route.template)")
             }
         }
+    }
+
+    /// The inventory kinds: droplet backups and GPU droplets, then every generic collection
+    /// (create, list, get, delete) and the routes that hang on them.
+    func exerciseInventoryKinds(
+        call: (HTTPMethod, String, String, String?, Int) async throws -> [String: Any], droplet: Int
+    ) async throws {
+        func member(_ object: [String: Any], _ key: String, _ field: String = "id") -> String {
+            let value = (object[key] as? [String: Any])?[field]
+            return (value as? String) ?? (value as? Int).map(String.init) ?? "?"
+        }
+        let backed = try await call(
+            .POST, "/v2/droplets", "/v2/droplets", #"{"name":"spec-b","size":"s-1vcpu-1gb","image":"ubuntu-20-04-x64","backups":true}"#, 202)
+        let backedID = member(backed, "droplet")
+        let backups = try await call(.GET, "/v2/droplets/{droplet_id}/backups", "/v2/droplets/\(backedID)/backups", nil, 200)
+        #expect((backups["backups"] as? [Any])?.count == 1)
+        _ = try await call(
+            .POST, "/v2/droplets", "/v2/droplets", #"{"name":"spec-gpu","size":"gpu-h100x1-80gb","image":"ubuntu-20-04-x64"}"#, 202)
+        let gpus = try await call(.GET, "/v2/droplets", "/v2/droplets?type=gpus", nil, 200)
+        #expect((gpus["droplets"] as? [Any])?.count == 1)
+
+        let rules = #""forwarding_rules":[{"entry_protocol":"http","entry_port":80,"target_protocol":"http","target_port":8080}]"#
+        let lb = try await call(
+            .POST, "/v2/load_balancers", "/v2/load_balancers", #"{"name":"spec-lb","region":"nyc3",\#(rules),"droplet_ids":[\#(droplet)]}"#, 202)
+        let lbID = member(lb, "load_balancer")
+        _ = try await call(.GET, "/v2/load_balancers", "/v2/load_balancers", nil, 200)
+        _ = try await call(.GET, "/v2/load_balancers/{lb_id}", "/v2/load_balancers/\(lbID)", nil, 200)
+        _ = try await call(.DELETE, "/v2/load_balancers/{lb_id}", "/v2/load_balancers/\(lbID)", nil, 204)
+
+        let database = try await call(
+            .POST, "/v2/databases", "/v2/databases",
+            #"{"name":"spec-db","engine":"pg","num_nodes":1,"size":"db-s-1vcpu-1gb","region":"nyc3","tags":["spec"]}"#, 201)
+        let databaseID = member(database, "database")
+        _ = try await call(.GET, "/v2/databases", "/v2/databases", nil, 200)
+        _ = try await call(.GET, "/v2/databases/{database_cluster_uuid}", "/v2/databases/\(databaseID)", nil, 200)
+        _ = try await call(.DELETE, "/v2/databases/{database_cluster_uuid}", "/v2/databases/\(databaseID)", nil, 204)
+
+        let cluster = try await call(
+            .POST, "/v2/kubernetes/clusters", "/v2/kubernetes/clusters",
+            #"{"name":"spec-k8s","region":"nyc3","version":"latest","node_pools":[{"name":"pool-1","size":"s-1vcpu-2gb","count":2}]}"#, 201)
+        let clusterID = member(cluster, "kubernetes_cluster")
+        let poolID = (((cluster["kubernetes_cluster"] as? [String: Any])?["node_pools"] as? [[String: Any]])?.first?["id"] as? String) ?? "?"
+        let clusterPath = "/v2/kubernetes/clusters/\(clusterID)"
+        _ = try await call(.GET, "/v2/kubernetes/clusters", "/v2/kubernetes/clusters", nil, 200)
+        _ = try await call(.GET, "/v2/kubernetes/clusters/{cluster_id}", clusterPath, nil, 200)
+        _ = try await call(.GET, "/v2/kubernetes/clusters/{cluster_id}/node_pools", clusterPath + "/node_pools", nil, 200)
+        _ = try await call(
+            .GET, "/v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}", clusterPath + "/node_pools/\(poolID)", nil, 200)
+        _ = try await call(.DELETE, "/v2/kubernetes/clusters/{cluster_id}", clusterPath, nil, 204)
+
+        let vpc = try await call(.POST, "/v2/vpcs", "/v2/vpcs", #"{"name":"spec-vpc","region":"nyc3","ip_range":"10.20.0.0/20"}"#, 201)
+        let vpcID = member(vpc, "vpc")
+        _ = try await call(.GET, "/v2/vpcs", "/v2/vpcs", nil, 200)
+        _ = try await call(.GET, "/v2/vpcs/{vpc_id}", "/v2/vpcs/\(vpcID)", nil, 200)
+        _ = try await call(.DELETE, "/v2/vpcs/{vpc_id}", "/v2/vpcs/\(vpcID)", nil, 204)
+
+        let project = try await call(
+            .POST, "/v2/projects", "/v2/projects", #"{"name":"spec-project","purpose":"Service or API","environment":"Production"}"#, 201)
+        let projectID = member(project, "project")
+        let urns = #"{"resources":["do:droplet:\#(droplet)"]}"#
+        _ = try await call(.GET, "/v2/projects", "/v2/projects", nil, 200)
+        _ = try await call(.GET, "/v2/projects/{project_id}", "/v2/projects/\(projectID)", nil, 200)
+        _ = try await call(.GET, "/v2/projects/default", "/v2/projects/default", nil, 200)
+        _ = try await call(.POST, "/v2/projects/{project_id}/resources", "/v2/projects/\(projectID)/resources", urns, 200)
+        _ = try await call(.GET, "/v2/projects/{project_id}/resources", "/v2/projects/\(projectID)/resources", nil, 200)
+        _ = try await call(.POST, "/v2/projects/default/resources", "/v2/projects/default/resources", urns, 200)
+        _ = try await call(.GET, "/v2/projects/default/resources", "/v2/projects/default/resources", nil, 200)
+        _ = try await call(.DELETE, "/v2/projects/{project_id}", "/v2/projects/\(projectID)", nil, 204)
+
+        let key = try await call(
+            .POST, "/v2/account/keys", "/v2/account/keys",
+            #"{"name":"spec-key","public_key":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIspec spec@example"}"#,
+            201)
+        let keyID = member(key, "ssh_key")
+        _ = try await call(.GET, "/v2/account/keys", "/v2/account/keys", nil, 200)
+        _ = try await call(.GET, "/v2/account/keys/{ssh_key_identifier}", "/v2/account/keys/\(keyID)", nil, 200)
+        _ = try await call(.DELETE, "/v2/account/keys/{ssh_key_identifier}", "/v2/account/keys/\(keyID)", nil, 204)
+
+        let pem =
+            #""private_key":"-----BEGIN PRIVATE KEY-----\nAA\n-----END PRIVATE KEY-----","leaf_certificate":"-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----""#
+        let certificate = try await call(.POST, "/v2/certificates", "/v2/certificates", #"{"name":"spec-cert","type":"custom",\#(pem)}"#, 201)
+        let certificateID = member(certificate, "certificate")
+        _ = try await call(.GET, "/v2/certificates", "/v2/certificates", nil, 200)
+        _ = try await call(.GET, "/v2/certificates/{certificate_id}", "/v2/certificates/\(certificateID)", nil, 200)
+
+        let endpoint = try await call(
+            .POST, "/v2/cdn/endpoints", "/v2/cdn/endpoints",
+            #"{"origin":"spec.nyc3.digitaloceanspaces.com","ttl":600,"custom_domain":"static.spec.test","certificate_id":"\#(certificateID)"}"#, 201)
+        let endpointID = member(endpoint, "endpoint")
+        _ = try await call(.GET, "/v2/cdn/endpoints", "/v2/cdn/endpoints", nil, 200)
+        _ = try await call(.GET, "/v2/cdn/endpoints/{cdn_id}", "/v2/cdn/endpoints/\(endpointID)", nil, 200)
+        _ = try await call(.DELETE, "/v2/cdn/endpoints/{cdn_id}", "/v2/cdn/endpoints/\(endpointID)", nil, 204)
+        _ = try await call(.DELETE, "/v2/certificates/{certificate_id}", "/v2/certificates/\(certificateID)", nil, 204)
+
+        let app = try await call(.POST, "/v2/apps", "/v2/apps", #"{"spec":{"name":"spec-app","region":"ams"}}"#, 200)
+        let appID = member(app, "app")
+        _ = try await call(.GET, "/v2/apps", "/v2/apps", nil, 200)
+        _ = try await call(.GET, "/v2/apps/{id}", "/v2/apps/\(appID)", nil, 200)
+        _ = try await call(.DELETE, "/v2/apps/{id}", "/v2/apps/\(appID)", nil, 200)
+
+        _ = try await call(.GET, "/v2/registry", "/v2/registry", nil, 404)
+        _ = try await call(.POST, "/v2/registry", "/v2/registry", #"{"name":"spec-registry","subscription_tier_slug":"basic","region":"fra1"}"#, 201)
+        _ = try await call(.GET, "/v2/registry", "/v2/registry", nil, 200)
+        _ = try await call(.DELETE, "/v2/registry", "/v2/registry", nil, 204)
+
+        // Create errors have DigitalOcean's body.
+        _ = try await call(.POST, "/v2/load_balancers", "/v2/load_balancers", #"{"name":"no-rules","region":"nyc3"}"#, 422)
+        _ = try await call(.POST, "/v2/apps", "/v2/apps", #"{"spec":{}}"#, 422)
     }
 
     @Test("the validator can fail: an empty body or the wrong envelope key does not pass for a droplet or a droplet list")

@@ -81,6 +81,18 @@ import Testing
         Case(response: "volumes", key: "volumes", schema: "volume_full", decode: list(Volume.self)),
         Case(response: "all_droplet_actions", key: "actions", schema: "action", decode: list(Action.self)),
         Case(response: "reserved_ip", key: "reserved_ip", schema: "reserved_ip", decode: single(ReservedIP.self)),
+        Case(response: "all_droplet_backups", key: "backups", schema: "droplet_snapshot", decode: list(DropletBackup.self)),
+        Case(response: "all_load_balancers", key: "load_balancers", schema: "load_balancer", decode: list(LoadBalancer.self)),
+        Case(response: "existing_load_balancer", key: "load_balancer", schema: "load_balancer", decode: single(LoadBalancer.self)),
+        Case(response: "database_clusters", key: "databases", schema: "database_cluster_read", decode: list(DatabaseCluster.self)),
+        Case(response: "database_cluster", key: "database", schema: "database_cluster_read", decode: single(DatabaseCluster.self)),
+        Case(response: "all_clusters", key: "kubernetes_clusters", schema: "cluster_read", decode: list(KubernetesCluster.self)),
+        Case(response: "existing_cluster", key: "kubernetes_cluster", schema: "cluster_read", decode: single(KubernetesCluster.self)),
+        Case(response: "all_node_pools", key: "node_pools", schema: "kubernetes_node_pool", decode: list(KubernetesNodePool.self)),
+        Case(response: "all_certificates", key: "certificates", schema: "certificate", decode: list(Certificate.self)),
+        Case(response: "existing_endpoint", key: "endpoint", schema: "cdn_endpoint", decode: single(CDNEndpoint.self)),
+        Case(response: "list_apps", key: "apps", schema: "app", decode: list(App.self)),
+        Case(response: "apps_get", key: "app", schema: "app", decode: single(App.self)),
     ]
 
     @Test("DigitalOcean's examples decode, whole and cut down to the required fields", arguments: cases)

@@ -125,7 +125,8 @@ extension PostgresSagaStore: CloudStore {
             attributes: try JSONValue.decodeObject(try r["attributes"].decode(String.self)), managed: try r["managed"].decode(Bool.self),
             creatingSagaID: try r["creating_saga_id"].decode(UUID?.self), deploymentID: try r["deployment_id"].decode(String?.self),
             tenantID: try r["tenant_id"].decode(String?.self),
-            hourlyPrice: try r["hourly_price"].decode(String?.self).flatMap { Decimal(string: $0) }, missedSyncs: try r["missed_syncs"].decode(Int.self),
+            hourlyPrice: try r["hourly_price"].decode(String?.self).flatMap { Decimal(string: $0) },
+            missedSyncs: try r["missed_syncs"].decode(Int.self),
             firstSeenAt: try r["first_seen_at"].decode(Date.self),
             lastSeenAt: try r["last_seen_at"].decode(Date.self), deletedAt: try r["deleted_at"].decode(Date?.self))
     }

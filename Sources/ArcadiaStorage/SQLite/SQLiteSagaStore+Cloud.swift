@@ -139,7 +139,8 @@ extension SQLiteSagaStore: CloudStore {
             attributes: try JSONValue.decodeObject(try text("attributes")), managed: row.column("managed")?.integer == 1,
             creatingSagaID: optionalText("creating_saga_id").flatMap(UUID.init(uuidString:)), deploymentID: optionalText("deployment_id"),
             tenantID: optionalText("tenant_id"), hourlyPrice: optionalText("hourly_price").flatMap { Decimal(string: $0) },
-            missedSyncs: row.column("missed_syncs")?.integer ?? 0, firstSeenAt: date("first_seen_at") ?? .distantPast, lastSeenAt: date("last_seen_at") ?? .distantPast,
+            missedSyncs: row.column("missed_syncs")?.integer ?? 0, firstSeenAt: date("first_seen_at") ?? .distantPast,
+            lastSeenAt: date("last_seen_at") ?? .distantPast,
             deletedAt: date("deleted_at"))
     }
 

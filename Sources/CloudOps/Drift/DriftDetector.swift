@@ -132,7 +132,8 @@ public struct DriftDetector: Sendable {
             let desired = Set(tags.map { $0.lowercased() })
             let actual = Set(row.tags.map { $0.lowercased() })
             if desired != actual {
-                changes.append(DriftChange(field: "tags", desired: tags.sorted().joined(separator: ","), actual: row.tags.sorted().joined(separator: ",")))
+                changes.append(
+                    DriftChange(field: "tags", desired: tags.sorted().joined(separator: ","), actual: row.tags.sorted().joined(separator: ",")))
             }
         }
         return changes

@@ -10,6 +10,8 @@ actor InventoryListing {
     private var sizePrices: [String: Decimal]?
     private var cachedDroplets: [Droplet]?
     private var cachedDomains: [Domain]?
+    private var cachedClusters: [KubernetesCluster]?
+    private var cachedProjects: [Project]?
 
     init(client: DigitalOceanClient, seenAt: Date) {
         self.client = client
@@ -51,5 +53,21 @@ actor InventoryListing {
         let domains = try await client.domains().walkingOnce().collect()
         cachedDomains = domains
         return domains
+    }
+
+    /// Every Kubernetes cluster, with its node pools.
+    func kubernetesClusters() async throws -> [KubernetesCluster] {
+        if let cachedClusters { return cachedClusters }
+        let clusters = try await client.kubernetesClusters().walkingOnce().collect()
+        cachedClusters = clusters
+        return clusters
+    }
+
+    /// Every project.
+    func projects() async throws -> [Project] {
+        if let cachedProjects { return cachedProjects }
+        let projects = try await client.projects().walkingOnce().collect()
+        cachedProjects = projects
+        return projects
     }
 }

@@ -175,7 +175,9 @@ public struct InventorySync: Sendable {
                 if try await lookUp(kind, resource.providerID) == .gone { continue }
                 let newIncarnation = created.map { $0 > deletedAt } ?? false
                 batch.upserts.append(
-                    .init(resource: resource, wasDeleted: true, presenceStart: newIncarnation ? created ?? seenAt : seenAt, newIncarnation: newIncarnation))
+                    .init(
+                        resource: resource, wasDeleted: true, presenceStart: newIncarnation ? created ?? seenAt : seenAt,
+                        newIncarnation: newIncarnation))
                 counts.added += 1
             } else if row.sameContent(as: resource) {
                 batch.touched.append(resource.providerID)

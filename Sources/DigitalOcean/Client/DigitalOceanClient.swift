@@ -16,6 +16,8 @@ public final class DigitalOceanClient: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
     private let pacer: RateLimitPacer
+    /// The HTTP requests this client sent.
+    public let requests = RequestCounter()
 
     /// Creates a client. The `HTTPClient` is borrowed, not shut down by this client.
     public init(
@@ -135,6 +137,7 @@ public final class DigitalOceanClient: Sendable {
             }
             let result: APIResponse
             do {
+                requests.increment()
                 let response = try await httpClient.execute(
                     request, timeout: .nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9)), logger: logger)
                 let bytes = try await response.body.collect(upTo: configuration.maxResponseBytes)

@@ -9,8 +9,9 @@ public struct BillingHistoryEntry: Decodable, Sendable, Hashable, Identifiable {
     public var date: Date
     public var type: String
 
-    /// Entries have no id of their own; the date, type and amount identify one.
-    public var id: String { "\(date.timeIntervalSince1970)|\(type)|\(amount)|\(invoiceUUID ?? "")" }
+    /// Always `nil`: an entry has no id of its own, and two equal entries (two equal payments on one
+    /// day) are two entries, never one (pagination yields every entry and never merges them).
+    public var id: String? { nil }
 
     private enum CodingKeys: String, CodingKey {
         case description, amount, invoiceID = "invoiceId", invoiceUUID = "invoiceUuid", date, type

@@ -14,8 +14,9 @@ public struct InvoiceItem: Decodable, Sendable, Hashable, Identifiable {
     public var endTime: Date?
     public var projectName: String?
 
-    /// Items have no id of their own; resource and period identify one.
-    public var id: String { "\(resourceUUID ?? resourceID ?? product)|\(description)|\(startTime?.timeIntervalSince1970 ?? 0)" }
+    /// Always `nil`: a money line has no id of its own, and two equal lines are two charges, never
+    /// one (pagination yields every line and never merges them).
+    public var id: String? { nil }
 
     private enum CodingKeys: String, CodingKey {
         case product, resourceUUID = "resourceUuid", resourceID = "resourceId", groupDescription, description, amount, duration

@@ -14,10 +14,15 @@ extension DigitalOceanClient {
 
     /// `GET /v2/droplets`, optionally filtered by tag or by exact name (not both: DigitalOcean
     /// refuses the combination).
-    public func droplets(tagName: String? = nil, name: String? = nil) -> PaginatedSequence<Droplet> {
+    ///
+    /// DigitalOcean leaves GPU droplets out of this listing unless `type` is `gpus` (then only GPU
+    /// droplets are listed; `droplets` is the default). `type` cannot be combined with `tagName`.
+    /// An inventory of every droplet therefore reads both `droplets()` and `droplets(type: "gpus")`.
+    public func droplets(tagName: String? = nil, name: String? = nil, type: String? = nil) -> PaginatedSequence<Droplet> {
         var query: [(String, String)] = []
         if let tagName { query.append(("tag_name", tagName)) }
         if let name { query.append(("name", name)) }
+        if let type { query.append(("type", type)) }
         return collection(Droplet.self, "/v2/droplets", query: query, key: "droplets")
     }
 
@@ -75,5 +80,11 @@ extension DigitalOceanClient {
     /// `GET /v2/droplets/{id}/snapshots`: the droplet's snapshots, with integer ids.
     public func dropletSnapshots(dropletID: Int) -> PaginatedSequence<DropletSnapshot> {
         collection(DropletSnapshot.self, "/v2/droplets/\(dropletID)/snapshots", key: "snapshots")
+    }
+
+    /// `GET /v2/droplets/{id}/backups`: the backups of a droplet with backups enabled (they are
+    /// also private images: ``images(type:isPrivate:)`` with `isPrivate: true`).
+    public func dropletBackups(dropletID: Int) -> PaginatedSequence<DropletBackup> {
+        collection(DropletBackup.self, "/v2/droplets/\(dropletID)/backups", key: "backups")
     }
 }

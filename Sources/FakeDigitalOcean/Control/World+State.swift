@@ -34,6 +34,29 @@ extension World {
                 "firewalls",
                 .array(firewalls.values.sorted { $0.id < $1.id }.map { with(firewallJSON($0, now: now), [("deleted", .bool($0.deleted))]) })
             ),
+            ("backups", .array(backups.values.sorted { $0.id < $1.id }.map { with(backupJSON($0), [deleted($0.deletedAt)]) })),
+            (
+                "inventory",
+                .object(
+                    SimCollection.all.map { kind in
+                        (
+                            kind.plural,
+                            .array(
+                                objects(of: kind).values.sorted { $0.sequence < $1.sequence }.map {
+                                    with(kind.render(self, $0, now), [deleted($0.deletedAt)])
+                                })
+                        )
+                    })
+            ),
+            (
+                "project_resources",
+                .array(
+                    projectResources.values.sorted { $0.urn < $1.urn }.map {
+                        .object([
+                            ("urn", .string($0.urn)), ("project_id", .string($0.projectID)), ("assigned_at", .string(SimFormat.date($0.assignedAt))),
+                        ])
+                    })
+            ),
         ])
     }
 }

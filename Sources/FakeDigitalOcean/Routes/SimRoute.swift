@@ -31,8 +31,12 @@ struct SimRoute: Sendable {
         all.contains { route in route.parts.count == segments.count && zip(route.parts, segments).allSatisfy { $0.first == "{" || $0 == $1 } }
     }
 
-    /// Every operation the simulator serves, in the spec's own path templates.
-    static let all: [SimRoute] = [
+    /// Every operation the simulator serves, in the spec's own path templates: the hand-written
+    /// routes, then those of the generic collections (``SimCollection``).
+    static let all: [SimRoute] = handWritten + SimCollection.all.flatMap(\.routes)
+
+    /// The routes with handlers of their own.
+    static let handWritten: [SimRoute] = [
         SimRoute("GET", "/v2/account") { w, q in w.getAccount(q) },
         SimRoute("GET", "/v2/actions") { w, q in w.listActions(q) },
         SimRoute("GET", "/v2/actions/{action_id}") { w, q in try w.getAction(q) },
@@ -45,11 +49,14 @@ struct SimRoute: Sendable {
         SimRoute("GET", "/v2/droplets/{droplet_id}/actions") { w, q in try w.listDropletActions(q) },
         SimRoute("GET", "/v2/droplets/{droplet_id}/actions/{action_id}") { w, q in try w.getDropletAction(q) },
         SimRoute("GET", "/v2/droplets/{droplet_id}/snapshots") { w, q in try w.listDropletSnapshots(q) },
+        SimRoute("GET", "/v2/droplets/{droplet_id}/backups") { w, q in try w.listDropletBackups(q) },
         SimRoute("GET", "/v2/snapshots") { w, q in try w.listSnapshots(q) },
         SimRoute("GET", "/v2/snapshots/{snapshot_id}") { w, q in try w.getSnapshot(q) },
         SimRoute("DELETE", "/v2/snapshots/{snapshot_id}") { w, q in try w.deleteSnapshot(q) },
         SimRoute("GET", "/v2/images") { w, q in w.listImages(q) },
+        SimRoute("POST", "/v2/images") { w, q in try w.createCustomImage(q) },
         SimRoute("GET", "/v2/images/{image_id}") { w, q in try w.getImage(q) },
+        SimRoute("DELETE", "/v2/images/{image_id}") { w, q in try w.deleteImage(q) },
         SimRoute("GET", "/v2/domains") { w, q in w.listDomains(q) },
         SimRoute("POST", "/v2/domains") { w, q in try w.createDomain(q) },
         SimRoute("GET", "/v2/domains/{domain_name}") { w, q in try w.getDomain(q) },
@@ -70,6 +77,8 @@ struct SimRoute: Sendable {
         SimRoute("POST", "/v2/volumes") { w, q in try w.createVolume(q) },
         SimRoute("GET", "/v2/volumes/{volume_id}") { w, q in try w.getVolume(q) },
         SimRoute("DELETE", "/v2/volumes/{volume_id}") { w, q in try w.deleteVolume(q) },
+        SimRoute("GET", "/v2/volumes/{volume_id}/snapshots") { w, q in try w.listVolumeSnapshots(q) },
+        SimRoute("POST", "/v2/volumes/{volume_id}/snapshots") { w, q in try w.createVolumeSnapshot(q) },
         SimRoute("GET", "/v2/reserved_ips") { w, q in w.listReservedIPs(q) },
         SimRoute("POST", "/v2/reserved_ips") { w, q in try w.createReservedIP(q) },
         SimRoute("GET", "/v2/reserved_ips/{reserved_ip}") { w, q in try w.getReservedIP(q) },
@@ -88,5 +97,13 @@ struct SimRoute: Sendable {
         SimRoute("GET", "/v2/customers/my/billing_history") { w, q in w.listBillingHistory(q) },
         SimRoute("GET", "/v2/customers/my/invoices") { w, q in w.listInvoices(q) },
         SimRoute("GET", "/v2/customers/my/invoices/{invoice_uuid}") { w, q in try w.listInvoiceItems(q) },
+        // Before the generic `/v2/projects/{project_id}`: `default` is a path of its own.
+        SimRoute("GET", "/v2/projects/default") { w, q in try w.getDefaultProject(q) },
+        SimRoute("GET", "/v2/projects/default/resources") { w, q in try w.listProjectResources(q) },
+        SimRoute("POST", "/v2/projects/default/resources") { w, q in try w.assignProjectResources(q) },
+        SimRoute("GET", "/v2/projects/{project_id}/resources") { w, q in try w.listProjectResources(q) },
+        SimRoute("POST", "/v2/projects/{project_id}/resources") { w, q in try w.assignProjectResources(q) },
+        SimRoute("GET", "/v2/kubernetes/clusters/{cluster_id}/node_pools") { w, q in try w.listNodePools(q) },
+        SimRoute("GET", "/v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}") { w, q in try w.getNodePool(q) },
     ]
 }

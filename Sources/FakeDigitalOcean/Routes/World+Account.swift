@@ -110,9 +110,9 @@ extension World {
                     ("project_name", .string("default")),
                 ])
             }
-        } else {
+        } else if extraInvoiceItems[uuid] == nil {
             throw APIFailure.notFound()
         }
-        return page(items, key: "invoice_items", request: request)
+        return page(items + (extraInvoiceItems[uuid] ?? []), key: "invoice_items", request: request)
     }
 }

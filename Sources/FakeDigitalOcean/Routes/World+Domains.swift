@@ -63,7 +63,7 @@ extension World {
             }
             return true
         }
-        return page(items.map(recordJSON), key: "domain_records", request: request)
+        return page(items, key: "domain_records", request: request, render: recordJSON)
     }
 
     func getRecord(_ request: SimRequest) throws -> SimResponse {

@@ -59,6 +59,10 @@ extension World {
             droplet.runningActionID = action.id
             droplet.createFails = request.actionFails
             droplets[droplet.id] = droplet
+            if features.contains("backups") {
+                // DigitalOcean's first backup comes some time after the droplet is up.
+                addBackup(dropletID: droplet.id, at: request.now.addingTimeInterval(settings.lags.dropletCreate))
+            }
             created.append((droplet, action))
         }
         let links: JSON = .object([
@@ -89,20 +93,31 @@ extension World {
         return SimResponse(status: 200, body: .object([("droplet", dropletJSON(droplet, now: request.now))]))
     }
 
+    /// Like DigitalOcean, GPU droplets (sizes `gpu-…`) are listed only with `type=gpus`, and only
+    /// they are then; `type=droplets` (the default) leaves them out. `tag_name` cannot be combined
+    /// with `type` and lists every droplet carrying the tag, GPU or not.
     func listDroplets(_ request: SimRequest) throws -> SimResponse {
         let tag = request.param("tag_name")
         let name = request.param("name")
-        if tag != nil && (name != nil || request.param("type") != nil) {
+        let type = request.param("type")
+        if tag != nil && (name != nil || type != nil) {
             throw APIFailure.unprocessable("tag_name cannot be combined with name or type")
         }
+        if let type, type != "droplets" && type != "gpus" { throw APIFailure.badRequest("type must be droplets or gpus") }
+        let gpus = type == "gpus"
         let items = droplets.values.filter { droplet in
             guard isListed(droplet, now: request.now) else { return false }
-            if let tag, !droplet.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) { return false }
+            if let tag {
+                // Tags are stored canonical, so the exact comparison settles almost every droplet cheaply.
+                if !droplet.tags.contains(where: { $0 == tag || $0.caseInsensitiveCompare(tag) == .orderedSame }) { return false }
+            } else if Catalog.isGPU(droplet.sizeSlug) != gpus {
+                return false
+            }
             if let name, droplet.name.caseInsensitiveCompare(name) != .orderedSame { return false }
             return true
         }
         .sorted { $0.id < $1.id }
-        return page(items.map { dropletJSON($0, now: request.now) }, key: "droplets", request: request)
+        return page(items, key: "droplets", request: request) { dropletJSON($0, now: request.now) }
     }
 
     mutating func deleteDroplet(_ request: SimRequest) throws -> SimResponse {
@@ -130,6 +145,8 @@ extension World {
             actions[running]?.status = "errored"
             actions[running]?.completedAt = now
         }
+        // Backups go with their droplet; snapshots stay.
+        for backup in droplets[id]?.backupIDs ?? [] { backups[backup]?.deletedAt = now }
         for key in reservedIPs.keys where reservedIPs[key]?.dropletID == id { reservedIPs[key]?.dropletID = nil }
         for key in volumes.keys { volumes[key]?.dropletIDs.removeAll { $0 == id } }
         for key in firewalls.keys { firewalls[key]?.dropletIDs.removeAll { $0 == id } }
@@ -219,5 +236,34 @@ extension World {
         guard droplets[id]?.deletedAt == nil, droplets[id] != nil else { throw APIFailure.notFound() }
         let items = snapshots.values.filter { $0.dropletID == id && isListed($0, now: request.now) }.sorted { $0.id < $1.id }
         return page(items.map(dropletSnapshotJSON), key: "snapshots", request: request)
+    }
+
+    /// `GET /v2/droplets/{id}/backups`: 404 for a deleted droplet, like its snapshot listing.
+    func listDropletBackups(_ request: SimRequest) throws -> SimResponse {
+        let id = try request.intSegment(2)
+        guard let droplet = droplets[id], droplet.deletedAt == nil else { throw APIFailure.notFound() }
+        let items = droplet.backupIDs.compactMap { backups[$0] }.filter { isListedBackup($0, now: request.now) }.sorted { $0.id < $1.id }
+        return page(items.map(backupJSON), key: "backups", request: request)
+    }
+
+    /// Makes a backup of a droplet taken at `at`, listed `lags.listVisibility` later.
+    @discardableResult
+    mutating func addBackup(dropletID: Int, at: Date) -> Int? {
+        guard var droplet = droplets[dropletID], droplet.deletedAt == nil else { return nil }
+        let size = Catalog.size(droplet.sizeSlug)
+        let backup = SimSnapshot(
+            id: nextImageID, name: "\(droplet.name) \(SimFormat.date(at).prefix(10))", dropletID: dropletID, regionSlug: droplet.regionSlug,
+            createdAt: at, visibleAt: at.addingTimeInterval(settings.lags.listVisibility), minDiskSize: size?.disk ?? 25,
+            sizeGigabytes: 1.5 + Double(random.next() % 200) / 100)
+        nextImageID += 1
+        backups[backup.id] = backup
+        droplet.backupIDs.append(backup.id)
+        droplets[dropletID] = droplet
+        return backup.id
+    }
+
+    /// Whether a backup shows in listings at `now`: taken, listed, and its droplet still there.
+    func isListedBackup(_ backup: SimSnapshot, now: Date) -> Bool {
+        backup.deletedAt == nil && backup.visibleAt <= now && droplets[backup.dropletID]?.deletedAt == nil
     }
 }

@@ -27,6 +27,7 @@ extension World {
         for id in droplets.keys { droplets[id]?.tags.removeAll { $0 == name } }
         for id in snapshots.keys { snapshots[id]?.tags.removeAll { $0 == name } }
         for id in volumes.keys { volumes[id]?.tags.removeAll { $0 == name } }
+        untagObjects(name)
         return SimResponse(status: 204)
     }
 

@@ -63,6 +63,24 @@ public enum JSON: Sendable, Equatable, Decodable {
         return members.first { $0.0 == key }?.1
     }
 
+    /// This object with member `key` set to `value`: replaced where it is, or appended. Anything
+    /// but an object is returned unchanged.
+    func setting(_ key: String, _ value: JSON) -> JSON {
+        guard case .object(var members) = self else { return self }
+        if let index = members.firstIndex(where: { $0.0 == key }) {
+            members[index].1 = value
+        } else {
+            members.append((key, value))
+        }
+        return .object(members)
+    }
+
+    /// This object without member `key`. Anything but an object is returned unchanged.
+    func removing(_ key: String) -> JSON {
+        guard case .object(let members) = self else { return self }
+        return .object(members.filter { $0.0 != key })
+    }
+
     /// The string, if this is one.
     public var stringValue: String? {
         if case .string(let value) = self { return value }

@@ -48,7 +48,17 @@ enum Catalog {
         SizeSpec(
             slug: "s-4vcpu-8gb", memory: 8192, vcpus: 4, disk: 160, transfer: "5.0", priceMonthly: "48.0", priceHourly: "0.07143000513315201",
             description: "Basic"),
+        // GPU droplets: left out of the default droplet listing (`type=gpus` lists them).
+        SizeSpec(
+            slug: "gpu-4000adax1-20gb", memory: 32_768, vcpus: 8, disk: 500, transfer: "10.0", priceMonthly: "565.44", priceHourly: "0.76",
+            description: "GPU RTX 4000 Ada - 1X"),
+        SizeSpec(
+            slug: "gpu-h100x1-80gb", memory: 245_760, vcpus: 20, disk: 720, transfer: "15.0", priceMonthly: "2522.16", priceHourly: "3.39",
+            description: "GPU H100 - 1X"),
     ]
+
+    /// Whether a size is a GPU droplet's.
+    static func isGPU(_ slug: String) -> Bool { slug.hasPrefix("gpu-") }
 
     static let regions: [RegionSpec] = [
         RegionSpec(slug: "nyc1", name: "New York 1"), RegionSpec(slug: "nyc2", name: "New York 2"),

@@ -16,6 +16,8 @@ struct SimDroplet: Sendable {
     var privateIPv4: String
     var networksReady = false
     var snapshotIDs: [Int] = []
+    /// Backups (droplets created with backups on), in ``World/backups``.
+    var backupIDs: [Int] = []
     var volumeIDs: [String] = []
     /// The running action, if any: the droplet is locked while it runs.
     var runningActionID: Int?

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A droplet snapshot (an image of type `snapshot`).
+/// A droplet snapshot (an image of type `snapshot`), or a droplet backup (kept apart, in
+/// ``World/backups``, as an image of type `backup`).
 struct SimSnapshot: Sendable {
     var id: Int
     var name: String
@@ -14,4 +15,6 @@ struct SimSnapshot: Sendable {
     var sizeGigabytes: Double
     var tags: [String] = []
     var deletedAt: Date?
+    /// Set for a volume snapshot (`resource_type` `volume`; `dropletID` is then 0).
+    var volumeID: String?
 }

@@ -25,7 +25,8 @@ extension World {
                 .array([.object([("type", .string("local")), ("size", .object([("amount", .int(size.disk)), ("unit", .string("gib"))]))])])
             ),
             ("locked", .bool(droplet.isLocked(at: now))), ("status", .string(droplet.visibleStatus(at: now))), ("kernel", .null),
-            ("created_at", .string(SimFormat.date(droplet.createdAt))), ("features", .strings(droplet.features)), ("backup_ids", .array([])),
+            ("created_at", .string(SimFormat.date(droplet.createdAt))), ("features", .strings(droplet.features)),
+            ("backup_ids", .ints(droplet.backupIDs.filter { backups[$0].map { isListedBackup($0, now: now) } ?? false })),
             ("next_backup_window", .null),
             ("snapshot_ids", .ints(droplet.snapshotIDs.filter { snapshots[$0].map { isListed($0, now: now) } ?? false })),
             ("image", imageJSON(id: droplet.imageID)), ("volume_ids", .strings(droplet.volumeIDs)), ("size", Catalog.sizeJSON(size)),
@@ -40,11 +41,12 @@ extension World {
         return Catalog.imageJSON(Catalog.images[0])
     }
 
-    func snapshotImageJSON(_ snapshot: SimSnapshot) -> JSON {
+    /// A snapshot or backup as `/v2/images` lists it.
+    func snapshotImageJSON(_ snapshot: SimSnapshot, type: String = "snapshot") -> JSON {
         .object([
             ("id", .int(snapshot.id)), ("name", .string(snapshot.name)), ("distribution", .string("Ubuntu")), ("slug", .null),
             ("public", .bool(false)), ("regions", .strings([snapshot.regionSlug])), ("created_at", .string(SimFormat.date(snapshot.createdAt))),
-            ("type", .string("snapshot")), ("min_disk_size", .int(snapshot.minDiskSize)),
+            ("type", .string(type)), ("min_disk_size", .int(snapshot.minDiskSize)),
             ("size_gigabytes", .number(String(format: "%.2f", snapshot.sizeGigabytes))), ("description", .string("")),
             ("tags", .strings(snapshot.tags)), ("status", .string("available")), ("error_message", .string("")),
         ])
@@ -59,13 +61,24 @@ extension World {
         ])
     }
 
+    /// A backup as `/v2/droplets/{id}/backups` lists it: integer id, type `backup`.
+    func backupJSON(_ backup: SimSnapshot) -> JSON {
+        .object([
+            ("id", .int(backup.id)), ("name", .string(backup.name)), ("distribution", .string("Ubuntu")), ("slug", .null), ("public", .bool(false)),
+            ("regions", .strings([backup.regionSlug])), ("created_at", .string(SimFormat.date(backup.createdAt))),
+            ("min_disk_size", .int(backup.minDiskSize)), ("size_gigabytes", .number(String(format: "%.2f", backup.sizeGigabytes))),
+            ("type", .string("backup")),
+        ])
+    }
+
     /// A snapshot as `/v2/snapshots` lists it: string ids, `resource_id` and `resource_type`.
     func snapshotJSON(_ snapshot: SimSnapshot) -> JSON {
         .object([
             ("id", .string(String(snapshot.id))), ("name", .string(snapshot.name)), ("created_at", .string(SimFormat.date(snapshot.createdAt))),
             ("regions", .strings([snapshot.regionSlug])), ("min_disk_size", .int(snapshot.minDiskSize)),
-            ("size_gigabytes", .number(String(format: "%.2f", snapshot.sizeGigabytes))), ("resource_id", .string(String(snapshot.dropletID))),
-            ("resource_type", .string("droplet")), ("tags", .strings(snapshot.tags)),
+            ("size_gigabytes", .number(String(format: "%.2f", snapshot.sizeGigabytes))),
+            ("resource_id", .string(snapshot.volumeID ?? String(snapshot.dropletID))),
+            ("resource_type", .string(snapshot.volumeID == nil ? "droplet" : "volume")), ("tags", .strings(snapshot.tags)),
         ])
     }
 
@@ -146,14 +159,16 @@ extension World {
         let dropletCount = droplets.values.filter { $0.deletedAt == nil && $0.tags.contains(name) }.count
         let imageCount = snapshots.values.filter { $0.deletedAt == nil && $0.tags.contains(name) }.count
         let volumeCount = volumes.values.filter { $0.deletedAt == nil && $0.tags.contains(name) }.count
+        let databaseCount = liveObjects(of: .databases).filter { $0.json["tags"]?.arrayValue?.contains(.string(name)) ?? false }.count
         func counts(_ count: Int) -> JSON { .object([("count", .int(count))]) }
         return .object([
             ("name", .string(name)),
             (
                 "resources",
                 .object([
-                    ("count", .int(dropletCount + imageCount + volumeCount)), ("droplets", counts(dropletCount)), ("images", counts(imageCount)),
-                    ("volumes", counts(volumeCount)), ("volume_snapshots", counts(0)), ("databases", counts(0)),
+                    ("count", .int(dropletCount + imageCount + volumeCount + databaseCount)), ("droplets", counts(dropletCount)),
+                    ("images", counts(imageCount)),
+                    ("volumes", counts(volumeCount)), ("volume_snapshots", counts(0)), ("databases", counts(databaseCount)),
                 ])
             ),
         ])

@@ -21,6 +21,16 @@ struct World: Sendable {
     var volumes: [String: SimVolume] = [:]
     var reservedIPs: [String: SimReservedIP] = [:]
     var firewalls: [String: SimFirewall] = [:]
+    /// Backups of droplets created with backups on (images of type `backup`), by image id.
+    var backups: [Int: SimSnapshot] = [:]
+    /// Custom images imported with `POST /v2/images` (kept as snapshot-shaped images of type `custom`).
+    var customImages: [Int: SimSnapshot] = [:]
+    /// The objects of the generic collections (``SimCollection``), by collection path, then id.
+    var inventory: [String: [String: SimObject]] = [:]
+    /// Project assignments, by URN.
+    var projectResources: [String: SimProjectResource] = [:]
+    /// Invoice lines added through ``Simulator/addInvoiceItems(_:invoiceUUID:)``, by invoice UUID.
+    var extraInvoiceItems: [String: [JSON]] = [:]
 
     var audit: [AuditEntry] = []
     /// Callers of ``Simulator/waitForWrite(method:route:)`` waiting for a matching audit entry.
@@ -34,6 +44,8 @@ struct World: Sendable {
     var nextImageID = 180_000_001
     var nextRecordID = 330_000_001
     var nextAddress = 10
+    var nextObjectID = 512_000_001
+    var nextObjectSequence = 0
 
     /// With a frozen clock, time stands at this instant until the control API advances it.
     var frozenAt: Date?
@@ -42,6 +54,7 @@ struct World: Sendable {
         self.settings = settings
         self.random = SeededRandom(seed: seed)
         self.frozenAt = frozen ? Date() : nil
+        insertDefaultProject()
     }
 
     /// The simulated time: the wall clock (or the frozen instant) plus whatever the control API
@@ -187,6 +200,12 @@ struct World: Sendable {
     /// A page of `items` under `key`, with `links.pages` (absolute URLs that keep the query) and
     /// `meta.total`, as DigitalOcean answers collections. `per_page` is clamped to 1…200.
     func page(_ items: [JSON], key: String, request: SimRequest, extra: [(String, JSON)] = []) -> SimResponse {
+        page(items, key: key, request: request, extra: extra) { $0 }
+    }
+
+    /// ``page(_:key:request:extra:)`` that renders only the items of the page asked for (a listing
+    /// of ten thousand droplets renders two hundred per request, not ten thousand).
+    func page<Item>(_ items: [Item], key: String, request: SimRequest, extra: [(String, JSON)] = [], render: (Item) -> JSON) -> SimResponse {
         let perPage = min(max(Int(request.param("per_page") ?? "") ?? 20, 1), 200)
         let total = items.count
         let lastPage = max(1, (total + perPage - 1) / perPage)
@@ -194,7 +213,7 @@ struct World: Sendable {
         // A page past the end is empty; computed without multiplying, so that a page number near
         // Int.max (a fuzzer's favourite) cannot overflow and bring the simulator down.
         let start = page > lastPage ? total : (page - 1) * perPage
-        let slice = Array(items[start..<min(start + perPage, total)])
+        let slice = items[start..<min(start + perPage, total)].map(render)
         func link(_ number: Int) -> JSON {
             var query = request.query.filter { $0.0 != "page" }
             query.append(("page", String(number)))

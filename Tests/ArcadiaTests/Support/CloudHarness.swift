@@ -122,6 +122,27 @@ struct CloudHarness: Sendable {
         return try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] ?? [:]
     }
 
+    /// A DigitalOcean API call with the write token, for kinds the typed client only reads; the
+    /// answer's object under `key`.
+    @discardableResult
+    func api(_ method: HTTPMethod, _ path: String, _ body: String? = nil, key: String? = nil) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: simulator.baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(Self.token)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        guard response.status.code < 300 else {
+            throw TestSetupError("\(method) \(path) answered \(response.status.code): \(String(buffer: bytes))")
+        }
+        guard bytes.readableBytes > 0 else { return [:] }
+        let object = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] ?? [:]
+        return key.flatMap { object[$0] as? [String: Any] } ?? object
+    }
+
     func addFault(_ json: String) async throws { _ = try await control(.POST, "/faults", json) }
     func clearFaults() async throws { _ = try await control(.DELETE, "/faults") }
 
