@@ -164,6 +164,8 @@ struct InventoryTests {
             #expect(lagged.kinds["droplet"]?.missing == 1 && lagged.kinds["droplet"]?.deleted == 0)
             #expect(try await cloud.store.resource(kind: "droplet", providerID: String(fresh.id))?.deletedAt == nil)
             #expect(try await cloud.store.resource(kind: "droplet", providerID: String(fresh.id))?.missedSyncs == 0)
+            // The GET proved it exists: seen now, though not listed.
+            #expect(try await cloud.store.resource(kind: "droplet", providerID: String(fresh.id))?.lastSeenAt ?? .distantPast >= lagged.startedAt)
 
             // Deleted out of band: without GETs, missing from one sync is not enough; two are.
             try await cloud.client.deleteDroplet(id: doomed.id)
@@ -274,6 +276,15 @@ struct InventoryTests {
                 try await store.beginSync(
                     third, leaseUntil: muchLater.addingTimeInterval(62), notStartedAfter: muchLater.addingTimeInterval(1),
                     now: muchLater.addingTimeInterval(2)))
+            // A failed (or cancelled) run does not hold the schedule back.
+            var failed = third
+            failed.status = .failed
+            try await store.finishSync(failed, now: muchLater.addingTimeInterval(3))
+            let fourth = SyncRun(trigger: "scheduled", holder: "d", startedAt: muchLater.addingTimeInterval(4))
+            #expect(
+                try await store.beginSync(
+                    fourth, leaseUntil: muchLater.addingTimeInterval(64), notStartedAfter: muchLater.addingTimeInterval(0.5),
+                    now: muchLater.addingTimeInterval(4)))
         }
     }
 
@@ -338,6 +349,25 @@ struct InventoryTests {
                 SyncBatch(kind: "droplet", seenAt: at(13), upserts: [.init(resource: row("a", at(13)), wasDeleted: false, presenceStart: at(13))]),
                 runID: run.id, leaseUntil: at(1000), now: at(13))
             #expect(try await store.resource(kind: "droplet", providerID: "a")?.deletedAt == at(9.5))
+            // A row the sync read absent, registered and destroyed by steps meanwhile: not brought back.
+            try await store.upsertResource(row("b", at(13)))
+            try await store.markResourceDeleted(kind: "droplet", providerID: "b", at: at(13.5))
+            _ = try await store.applySyncBatch(
+                SyncBatch(kind: "droplet", seenAt: at(14), upserts: [.init(resource: row("b", at(14)), wasDeleted: nil, presenceStart: at(12))]),
+                runID: run.id, leaseUntil: at(1000), now: at(14))
+            #expect(try await store.resource(kind: "droplet", providerID: "b")?.deletedAt == at(13.5))
+            // A row a step wrote after the listing began is not counted missing, nor deleted.
+            try await store.upsertResource(row("c", at(15)))
+            var late = SyncBatch(kind: "droplet", seenAt: at(15.5), deleted: ["c"])
+            late.listingStartedAt = at(14.9)
+            _ = try await store.applySyncBatch(late, runID: run.id, leaseUntil: at(1000), now: at(15.5))
+            #expect(try await store.resource(kind: "droplet", providerID: "c")?.deletedAt == nil)
+            // A step registering a deleted row again never opens an interval overlapping the closed one.
+            var back = row("a", at(16))
+            back.firstSeenAt = t0
+            try await store.upsertResource(back)
+            intervals = try await store.presence(kind: "droplet", providerID: "a", from: .distantPast, to: .distantFuture)
+            #expect(intervals.count == 2 && intervals[1].startedAt >= at(9.5) && intervals[1].endedAt == nil)
         }
     }
 
@@ -348,7 +378,12 @@ struct InventoryTests {
         try await CloudHarness.with(backend) { cloud in
             _ = try await cloud.client.createDomain(name: "drift.example")
             let sync = try cloud.inventorySync()
-            let detector = DriftDetector(store: cloud.store)
+            let store = cloud.store
+            let simulator = cloud.simulator.simulator
+            // The reconcile sagas run with no minimum orphan age (the harness's configuration).
+            func drift(orphanMinimumAge: TimeInterval = 0) async throws -> DriftReport {
+                try await DriftDetector(store: store, now: simulator.now, orphanMinimumAge: orphanMinimumAge).report()
+            }
             var ids: [Int] = []
             for name in ["keep", "change", "vanish"] {
                 let detail = try await cloud.run("provision-droplet", CloudStepsTests.provisionInputs("drift-\(name)", deployment: "d1"))
@@ -369,7 +404,7 @@ struct InventoryTests {
             #expect(txt.saga.status == .completed)
             try await Self.settle(cloud)
             _ = try await sync.syncNow()
-            var report = try await detector.report()
+            var report = try await drift()
             #expect(report.missing.isEmpty && report.changed.isEmpty && report.orphaned.isEmpty, "\(report)")
             #expect(report.inSync == 5 && report.unverified == 0)
 
@@ -385,7 +420,7 @@ struct InventoryTests {
             // Past the read-after-create window: a 404 now means deleted.
             try await Self.advance(cloud, seconds: 400)
             _ = try await sync.syncNow()
-            report = try await detector.report()
+            report = try await drift()
             #expect(report.missing.map(\.providerID) == [String(ids[2])])
             #expect(Set(report.changed.map(\.providerID)) == [String(ids[1]), "drift.example/TXT/t"])
             let tagChange = try #require(report.changed.first { $0.providerID == String(ids[1]) }?.changes.first)
@@ -394,11 +429,22 @@ struct InventoryTests {
             #expect(dataChange.field == "data" && dataChange.desired == "v=1" && dataChange.actual == "v=2")
             #expect(report.orphaned.map(\.providerID) == [String(leak.id)] && report.orphaned.first?.saga == "0badf00d")
             #expect(report.inSync == 2)
+            // With the default minimum age, a managed droplet this young may still be provisioning:
+            // not judged an orphan yet.
+            let young = try await drift(orphanMinimumAge: 1800)
+            #expect(young.orphaned.isEmpty && young.unverified == 1)
 
             // A reconcile action that does not fit its item is refused.
             let wrong = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(leak.id)), "action": "adopt"])
             #expect(wrong.saga.status != .completed && (wrong.saga.error ?? "").contains("orphaned"))
             #expect(try await cloud.live().droplets.contains { ($0["id"] as? Int) == leak.id })
+
+            // An inventory that wrongly holds a droplet deleted: recreate asks DigitalOcean first.
+            try await cloud.store.markResourceDeleted(kind: "droplet", providerID: String(ids[0]), at: simulator.now)
+            let duplicate = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(ids[0])), "action": "recreate"])
+            #expect(duplicate.saga.status != .completed && (duplicate.saga.error ?? "").contains("still exists"))
+            try await cloud.store.upsertResource(
+                .droplet(try await cloud.client.droplet(id: ids[0]), sagaID: nil, deploymentID: "d1", seenAt: simulator.now))
 
             let destroy = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(leak.id)), "action": "destroy"])
             #expect(destroy.saga.status == .completed, "\(destroy.saga.error ?? "")")
@@ -418,7 +464,7 @@ struct InventoryTests {
             #expect(newSpec.spec["name"] == "drift-vanish" && newSpec.spec["size_slug"] == "s-1vcpu-512mb-10gb" && newSpec.deploymentID == "d1")
             try await Self.settle(cloud)
             _ = try await sync.syncNow()
-            report = try await detector.report()
+            report = try await drift()
             #expect(report.missing.isEmpty && report.changed.isEmpty && report.orphaned.isEmpty, "\(report)")
             #expect(report.inSync == 5)
         }
@@ -501,12 +547,18 @@ struct InventoryTests {
             #expect(rows.count == 1 && rows[0]["name"] == "cli-1" && rows[0]["managed"] == true && rows[0]["status"] == "active")
             #expect(rows[0]["provider_id"]?.stringValue != nil && rows[0]["kind"] == "droplet")
 
-            let drift = try await ChildProcess.run(["drift", "--database", cloud.databaseURL, "--json"])
+            // Too young to call an orphan by default (its saga may still be provisioning it).
+            let young = try await ChildProcess.run(["drift", "--database", cloud.databaseURL, "--json", "--detailed-exit-code"])
+            #expect(young.status == 0, "\(young.stderr)")
+            let youngReport = try JSONDecoder().decode([String: JSONValue].self, from: Data(young.stdout.utf8))
+            #expect(youngReport["orphaned"] == .array([]) && youngReport["unverified"] == 1)
+            let drift = try await ChildProcess.run(["drift", "--database", cloud.databaseURL, "--json", "--orphan-minimum-age-seconds", "0"])
             #expect(drift.status == 0, "\(drift.stderr)")
             let report = try JSONDecoder().decode([String: JSONValue].self, from: Data(drift.stdout.utf8))
             #expect(report["orphaned"]?.arrayValue?.count == 1 && report["missing"] == .array([]) && report["changed"] == .array([]))
             #expect(report["in_sync"] == 0)
-            let detailed = try await ChildProcess.run(["drift", "--database", cloud.databaseURL, "--detailed-exit-code"])
+            let detailed = try await ChildProcess.run(
+                ["drift", "--database", cloud.databaseURL, "--detailed-exit-code", "--orphan-minimum-age-seconds", "0"])
             #expect(detailed.status == 4 && detailed.stdout.contains("ORPHANED"))
 
             let noToken = try await ChildProcess.run(

@@ -32,14 +32,16 @@ extension PostgresSagaStore: CloudStore {
                     creating_saga_id = COALESCE(excluded.creating_saga_id, cloud_resources.creating_saga_id),
                     deployment_id = COALESCE(excluded.deployment_id, cloud_resources.deployment_id),
                     tenant_id = COALESCE(excluded.tenant_id, cloud_resources.tenant_id),
-                    hourly_price = COALESCE(excluded.hourly_price, cloud_resources.hourly_price),
+                    hourly_price = COALESCE(excluded.hourly_price, cloud_resources.hourly_price), missed_syncs = 0,
                     last_seen_at = GREATEST(cloud_resources.last_seen_at, excluded.last_seen_at), deleted_at = excluded.deleted_at
                 """, on: connection)
             if resource.deletedAt == nil {
                 try await self.execute(
                     """
                     INSERT INTO cloud_presence (provider, kind, provider_id, started_at)
-                    VALUES (\(resource.provider), \(resource.kind), \(resource.providerID), \(resource.presenceStart))
+                    SELECT \(resource.provider), \(resource.kind), \(resource.providerID), GREATEST(\(resource.presenceStart)::timestamptz, (
+                        SELECT MAX(ended_at) FROM cloud_presence
+                        WHERE provider = \(resource.provider) AND kind = \(resource.kind) AND provider_id = \(resource.providerID)))
                     ON CONFLICT (provider, kind, provider_id) WHERE ended_at IS NULL DO NOTHING
                     """, on: connection)
             }

@@ -23,7 +23,8 @@ extension PostgresSagaStore: InventoryStore {
             let busy = try await self.execute(
                 """
                 SELECT 1 FROM sync_runs
-                WHERE status = 'running' OR (\(notStartedAfter)::timestamptz IS NOT NULL AND started_at > \(notStartedAfter))
+                WHERE status = 'running'
+                   OR (\(notStartedAfter)::timestamptz IS NOT NULL AND started_at > \(notStartedAfter) AND status IN ('succeeded', 'partial'))
                 LIMIT 1
                 """, on: connection)
             guard busy.isEmpty else { return false }
@@ -47,7 +48,8 @@ extension PostgresSagaStore: InventoryStore {
             var writes = 0
             var upserts = batch.upserts
             if !upserts.isEmpty {
-                // A step may have deleted (or re-registered) a row since the sync read it: leave those.
+                // Only rows still as the sync read them: a step may have registered, deleted or
+                // removed one since (its write is newer than the listing and wins).
                 let ids = upserts.map(\.resource.providerID)
                 var current: [String: Bool] = [:]
                 for try await (id, deleted) in try await connection.query(
@@ -58,7 +60,7 @@ extension PostgresSagaStore: InventoryStore {
                 ).decode((String, Bool).self) {
                     current[id] = deleted
                 }
-                upserts.removeAll { upsert in upsert.wasDeleted == false && current[upsert.resource.providerID] == true }
+                upserts.removeAll { upsert in current[upsert.resource.providerID] != upsert.wasDeleted }
             }
             for chunk in stride(from: 0, to: upserts.count, by: 1000).map({ Array(upserts[$0..<min($0 + 1000, upserts.count)]) }) {
                 try await self.upsertChunk(chunk, kind: kind, seen: seen, on: connection)
@@ -79,13 +81,16 @@ extension PostgresSagaStore: InventoryStore {
                         """, on: connection)
                     writes += 1
                 }
-                // New rows, new incarnations and re-seen rows without any interval open one.
+                // New rows and new incarnations open an interval, never overlapping an earlier one.
                 let ids = chunk.map(\.resource.providerID)
                 let starts = chunk.map { String($0.presenceStart.timeIntervalSince1970) }
                 try await self.execute(
                     """
                     INSERT INTO cloud_presence (provider, kind, provider_id, started_at)
-                    SELECT 'digitalocean', \(kind), u.id, to_timestamp(u.start::float8) FROM UNNEST(\(ids)::text[], \(starts)::text[]) AS u(id, start)
+                    SELECT 'digitalocean', \(kind), u.id, GREATEST(to_timestamp(u.start::float8), (
+                        SELECT MAX(e.ended_at) FROM cloud_presence e
+                        WHERE e.provider = 'digitalocean' AND e.kind = \(kind) AND e.provider_id = u.id))
+                    FROM UNNEST(\(ids)::text[], \(starts)::text[]) AS u(id, start)
                     ON CONFLICT (provider, kind, provider_id) WHERE ended_at IS NULL DO NOTHING
                     """, on: connection)
                 writes += 1
@@ -98,26 +103,36 @@ extension PostgresSagaStore: InventoryStore {
                     """, on: connection)
                 writes += 1
             }
+            // Rows a step wrote after the listing began are newer than the listing: left alone.
+            let listingStart = batch.listingStartedAt ?? seen
             if !batch.missed.isEmpty {
                 try await self.execute(
                     """
                     UPDATE cloud_resources SET missed_syncs = missed_syncs + 1
                     WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = ANY(\(batch.missed)) AND deleted_at IS NULL
+                      AND last_seen_at < \(listingStart)
                     """, on: connection)
                 writes += 1
             }
             if !batch.deleted.isEmpty {
-                try await self.execute(
-                    """
-                    UPDATE cloud_presence p SET ended_at = GREATEST(p.started_at, r.last_seen_at)
-                    FROM cloud_resources r
-                    WHERE r.provider = p.provider AND r.kind = p.kind AND r.provider_id = p.provider_id AND p.ended_at IS NULL
-                      AND r.provider = 'digitalocean' AND r.kind = \(kind) AND r.provider_id = ANY(\(batch.deleted)) AND r.deleted_at IS NULL
-                    """, on: connection)
-                try await self.execute(
+                // Rows first, then presence: the order markResourceDeleted locks them in.
+                var ended: (ids: [String], times: [String]) = ([], [])
+                for try await (id, last) in try await connection.query(
                     """
                     UPDATE cloud_resources SET deleted_at = last_seen_at, status = 'deleted', missed_syncs = missed_syncs + 1
                     WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = ANY(\(batch.deleted)) AND deleted_at IS NULL
+                      AND last_seen_at < \(listingStart)
+                    RETURNING provider_id, last_seen_at
+                    """, logger: self.logger
+                ).decode((String, Date).self) {
+                    ended.ids.append(id)
+                    ended.times.append(String(last.timeIntervalSince1970))
+                }
+                try await self.execute(
+                    """
+                    UPDATE cloud_presence p SET ended_at = GREATEST(p.started_at, to_timestamp(u.ended::float8))
+                    FROM UNNEST(\(ended.ids)::text[], \(ended.times)::text[]) AS u(id, ended)
+                    WHERE p.provider = 'digitalocean' AND p.kind = \(kind) AND p.provider_id = u.id AND p.ended_at IS NULL
                     """, on: connection)
                 writes += 2
             }

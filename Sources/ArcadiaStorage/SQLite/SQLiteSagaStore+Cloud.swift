@@ -32,13 +32,16 @@ extension SQLiteSagaStore: CloudStore {
                     creating_saga_id = COALESCE(excluded.creating_saga_id, cloud_resources.creating_saga_id),
                     deployment_id = COALESCE(excluded.deployment_id, cloud_resources.deployment_id),
                     tenant_id = COALESCE(excluded.tenant_id, cloud_resources.tenant_id),
-                    hourly_price = COALESCE(excluded.hourly_price, cloud_resources.hourly_price),
+                    hourly_price = COALESCE(excluded.hourly_price, cloud_resources.hourly_price), missed_syncs = 0,
                     last_seen_at = MAX(cloud_resources.last_seen_at, excluded.last_seen_at), deleted_at = excluded.deleted_at
                 """, binds)
             if resource.deletedAt == nil {
                 try c.execute(
                     """
-                    INSERT INTO cloud_presence (provider, kind, provider_id, started_at) VALUES (?1, ?2, ?3, ?4)
+                    INSERT INTO cloud_presence (provider, kind, provider_id, started_at)
+                    SELECT ?1, ?2, ?3, MAX(?4, COALESCE((
+                        SELECT MAX(ended_at) FROM cloud_presence WHERE provider = ?1 AND kind = ?2 AND provider_id = ?3), ?4))
+                    WHERE true
                     ON CONFLICT (provider, kind, provider_id) WHERE ended_at IS NULL DO NOTHING
                     """, [.text(resource.provider), .text(resource.kind), .text(resource.providerID), .date(resource.presenceStart)])
             }

@@ -15,7 +15,10 @@ extension SQLiteSagaStore: InventoryStore {
             try c.execute(
                 "UPDATE sync_runs SET status = 'abandoned', finished_at = ?1 WHERE status = 'running' AND lease_expires_at <= ?1", [.date(now)])
             let busy = try c.rows(
-                "SELECT 1 FROM sync_runs WHERE status = 'running' OR (?1 IS NOT NULL AND started_at > ?1) LIMIT 1",
+                """
+                SELECT 1 FROM sync_runs
+                WHERE status = 'running' OR (?1 IS NOT NULL AND started_at > ?1 AND status IN ('succeeded', 'partial')) LIMIT 1
+                """,
                 [notStartedAfter.map { .date($0) } ?? .null])
             guard busy.isEmpty else { return false }
             try c.execute(
@@ -45,6 +48,8 @@ extension SQLiteSagaStore: InventoryStore {
         let touched = try SQLiteData.json(batch.touched)
         let missed = try SQLiteData.json(batch.missed)
         let deleted = try SQLiteData.json(batch.deleted)
+        // Rows a step wrote after the listing began are newer than the listing: left alone.
+        let listingStart = SQLiteData.date(batch.listingStartedAt ?? batch.seenAt)
         return try await db.transaction { c in
             try Self.fence(runID: runID, leaseUntil: leaseUntil, now: now, c)
             var writes = 0
@@ -54,8 +59,9 @@ extension SQLiteSagaStore: InventoryStore {
                     "SELECT deleted_at IS NOT NULL AS deleted FROM cloud_resources WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2",
                     [kind, .text(id)]
                 ).first.map { $0.column("deleted")?.integer == 1 }
-                // A step deleted it since the sync read it live: leave it.
-                if upsert.wasDeleted == false && current == true { continue }
+                // Only rows still as the sync read them: a step may have registered, deleted or
+                // removed one since (its write is newer than the listing and wins).
+                if current != upsert.wasDeleted { continue }
                 try c.execute(
                     """
                     INSERT INTO cloud_resources (provider, kind, provider_id, name, region, size_slug, status, tags, attributes, managed,
@@ -81,9 +87,15 @@ extension SQLiteSagaStore: InventoryStore {
                                           AND ended_at IS NULL)
                         """, [kind, .text(id)])
                 }
+                writes += 1
+                if upsert.wasDeleted == true && !upsert.newIncarnation { writes += 1 }
+                // New rows and new incarnations open an interval, never overlapping an earlier one.
                 try c.execute(
                     """
-                    INSERT INTO cloud_presence (provider, kind, provider_id, started_at) VALUES ('digitalocean', ?1, ?2, ?3)
+                    INSERT INTO cloud_presence (provider, kind, provider_id, started_at)
+                    SELECT 'digitalocean', ?1, ?2, MAX(?3, COALESCE((
+                        SELECT MAX(ended_at) FROM cloud_presence WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2), ?3))
+                    WHERE true
                     ON CONFLICT (provider, kind, provider_id) WHERE ended_at IS NULL DO NOTHING
                     """, [kind, .text(id), .date(upsert.presenceStart)])
                 writes += 1
@@ -101,7 +113,8 @@ extension SQLiteSagaStore: InventoryStore {
                     """
                     UPDATE cloud_resources SET missed_syncs = missed_syncs + 1
                     WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id IN (SELECT value FROM json_each(?2)) AND deleted_at IS NULL
-                    """, [kind, missed])
+                      AND last_seen_at < ?3
+                    """, [kind, missed, listingStart])
                 writes += 1
             }
             if !batch.deleted.isEmpty {
@@ -112,14 +125,15 @@ extension SQLiteSagaStore: InventoryStore {
                         WHERE r.provider = cloud_presence.provider AND r.kind = cloud_presence.kind AND r.provider_id = cloud_presence.provider_id))
                     WHERE provider = 'digitalocean' AND kind = ?1 AND ended_at IS NULL AND provider_id IN (
                         SELECT r.provider_id FROM cloud_resources r
-                        WHERE r.provider = 'digitalocean' AND r.kind = ?1 AND r.deleted_at IS NULL
+                        WHERE r.provider = 'digitalocean' AND r.kind = ?1 AND r.deleted_at IS NULL AND r.last_seen_at < ?3
                           AND r.provider_id IN (SELECT value FROM json_each(?2)))
-                    """, [kind, deleted])
+                    """, [kind, deleted, listingStart])
                 try c.execute(
                     """
                     UPDATE cloud_resources SET deleted_at = last_seen_at, status = 'deleted', missed_syncs = missed_syncs + 1
                     WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id IN (SELECT value FROM json_each(?2)) AND deleted_at IS NULL
-                    """, [kind, deleted])
+                      AND last_seen_at < ?3
+                    """, [kind, deleted, listingStart])
                 writes += 2
             }
             return writes

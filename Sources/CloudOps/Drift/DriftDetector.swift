@@ -12,9 +12,18 @@ import SagaEngine
 /// cannot tell missing from not yet seen.
 public struct DriftDetector: Sendable {
     let store: any InventoryStore
+    let now: Date
+    let orphanMinimumAge: TimeInterval
 
-    /// Creates a detector over a store.
-    public init(store: any InventoryStore) { self.store = store }
+    /// Creates a detector over a store. A managed resource without desired state counts as an
+    /// orphan only once it is `orphanMinimumAge` old (default 30 minutes): before that it may be
+    /// a droplet whose `provision-droplet` saga has not reached `register_droplet` yet (its
+    /// active-wait alone may take 8 minutes); such resources count as `unverified`.
+    public init(store: any InventoryStore, now: Date = Date(), orphanMinimumAge: TimeInterval = 1800) {
+        self.store = store
+        self.now = now
+        self.orphanMinimumAge = orphanMinimumAge
+    }
 
     /// The report for the whole account.
     public func report() async throws -> DriftReport {
@@ -69,6 +78,10 @@ public struct DriftDetector: Sendable {
             }
         }
         for row in resources where row.managed && row.deletedAt == nil && !wanted.contains("\(row.kind)|\(row.providerID)") {
+            guard orphanMinimumAge <= 0 || now.timeIntervalSince(row.presenceStart) >= orphanMinimumAge else {
+                report.unverified += 1
+                continue
+            }
             report.orphaned.append(
                 DriftItem(
                     kind: row.kind, providerID: row.providerID, name: row.name, deploymentID: row.deploymentID,
@@ -120,11 +133,17 @@ public struct DriftDetector: Sendable {
         if let region = spec["region"]?.stringValue, !region.isEmpty, region != row.region {
             changes.append(DriftChange(field: "region", desired: region, actual: row.region ?? ""))
         }
-        if let image = spec["image"]?.stringValue, !image.isEmpty {
+        // The image the droplet was built from, by id: DigitalOcean moves distribution slugs on to
+        // newer images, so the slug asked for is not compared once the id is known.
+        let actualID = row.attributes["image_id"]?.intValue
+        if let desiredID = spec["image_id"]?.intValue {
+            if let actualID, actualID != desiredID {
+                changes.append(DriftChange(field: "image", desired: String(desiredID), actual: String(actualID)))
+            }
+        } else if let image = spec["image"]?.stringValue, !image.isEmpty {
             let slug = row.attributes["image_slug"]?.stringValue
-            let id = row.attributes["image_id"]?.intValue.map(String.init)
-            if image != slug && image != id {
-                changes.append(DriftChange(field: "image", desired: image, actual: slug ?? id ?? ""))
+            if image != slug && image != actualID.map(String.init) {
+                changes.append(DriftChange(field: "image", desired: image, actual: slug ?? actualID.map(String.init) ?? ""))
             }
         }
         if let tags = spec["tags"]?.arrayValue?.compactMap(\.stringValue) {

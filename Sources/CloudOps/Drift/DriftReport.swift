@@ -10,7 +10,8 @@ public struct DriftReport: Sendable, Hashable, Codable {
     public var orphaned: [DriftItem]
     /// Desired state that matches.
     public var inSync: Int
-    /// Desired state of kinds no successful sync has listed yet (not judged).
+    /// Not judged yet: desired state of kinds no successful sync has listed, and managed resources
+    /// without desired state that are too new to call orphans (their saga may still be running).
     public var unverified: Int
     /// When the inventory was last synced successfully (nil: never).
     public var lastSyncAt: Date?

@@ -9,14 +9,18 @@ public struct InventoryKind: Sendable {
     public let name: String
     let list: @Sendable (InventoryListing) async throws -> [CloudResource]
     let exists: (@Sendable (DigitalOceanClient, String) async throws -> Bool)?
+    /// Its ids are names or addresses that a new object may take again (and it has no
+    /// `created_at` to tell): seen after it was marked deleted, it counts as a new object.
+    let reusesIDs: Bool
 
     init(
-        _ name: String, exists: (@Sendable (DigitalOceanClient, String) async throws -> Bool)? = nil,
+        _ name: String, reusesIDs: Bool = false, exists: (@Sendable (DigitalOceanClient, String) async throws -> Bool)? = nil,
         list: @escaping @Sendable (InventoryListing) async throws -> [CloudResource]
     ) {
         self.name = name
         self.list = list
         self.exists = exists
+        self.reusesIDs = reusesIDs
     }
 
     /// The names of every kind, in sync order.
@@ -40,10 +44,14 @@ extension CloudResource {
         attributes: [String: JSONValue] = [:], createdAt: Date? = nil, price: Decimal? = nil, seenAt: Date
     ) -> CloudResource {
         var attributes = attributes
+        let region = region.flatMap { $0.isEmpty ? nil : $0 }
+        let size = size.flatMap { $0.isEmpty ? nil : $0 }
+        let status = status.flatMap { $0.isEmpty ? nil : $0 }
         if let createdAt { attributes["created_at"] = .string(createdAt.formatted(.iso8601)) }
         if let prefix = CloudTags.sagaPrefix(in: tags) { attributes["saga_tag"] = .string(prefix) }
-        let deployment = tags.first { $0.hasPrefix("deployment:") }.map { String($0.dropFirst("deployment:".count)) }
-        let tenant = tags.first { $0.hasPrefix("tenant:") }.map { String($0.dropFirst("tenant:".count)) }
+        let deployment = tags.first { $0.hasPrefix("deployment:") && $0.count > "deployment:".count }
+            .map { String($0.dropFirst("deployment:".count)) }
+        let tenant = tags.first { $0.hasPrefix("tenant:") && $0.count > "tenant:".count }.map { String($0.dropFirst("tenant:".count)) }
         return CloudResource(
             kind: kind, providerID: id, name: name, region: region, sizeSlug: size, status: status, tags: tags, attributes: attributes,
             managed: tags.contains(CloudTags.managed), deploymentID: deployment, tenantID: tenant, hourlyPrice: price, firstSeenAt: seenAt,

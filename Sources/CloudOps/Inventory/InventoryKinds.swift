@@ -73,7 +73,7 @@ extension InventoryKind {
         })
 
     static let domains = InventoryKind(
-        "domain", exists: { client, id in try await found { _ = try await client.domain(name: id) } },
+        "domain", reusesIDs: true, exists: { client, id in try await found { _ = try await client.domain(name: id) } },
         list: { listing in
             try await listing.domains().map { domain in
                 .listed(
@@ -103,7 +103,7 @@ extension InventoryKind {
         })
 
     static let reservedIPs = InventoryKind(
-        "reserved_ip", exists: { client, id in try await found { _ = try await client.reservedIP(id) } },
+        "reserved_ip", reusesIDs: true, exists: { client, id in try await found { _ = try await client.reservedIP(id) } },
         list: { listing in
             try await listing.client.reservedIPs().walkingOnce().collect().map { reserved in
                 let assigned = reserved.droplet != nil
@@ -309,7 +309,7 @@ extension InventoryKind {
 
     /// The account's container registry (a singleton: none, or one under its name).
     static let containerRegistry = InventoryKind(
-        "container_registry",
+        "container_registry", reusesIDs: true,
         exists: { client, id in try await client.registry().map { $0.name == id } ?? false },
         list: { listing in
             guard let registry = try await listing.client.registry() else { return [] }

@@ -68,17 +68,34 @@ public struct InventorySync: Sendable {
         logger.info("inventory sync started", metadata: ["sync.id": "\(run.id)", "sync.trigger": "\(trigger)"])
         let runID = run.id
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                // Keeps the lease while a long listing runs (each kind's batch renews it too). A
-                // lost lease is caught by the next batch's fence.
+            run = try await withThrowingTaskGroup(of: SyncRun?.self) { group in
+                // Keeps the lease while a long listing or a rate-limit pause runs (each kind's batch
+                // renews it too). A failed renewal is tried again; a lost lease ends the sync at once.
                 group.addTask {
                     while true {
-                        try await Task.sleep(for: configuration.lease / 3)
-                        _ = try await store.applySyncBatch(SyncBatch(kind: "", seenAt: clock()), runID: runID, leaseUntil: leaseEnd(), now: clock())
+                        try await Task.sleep(for: configuration.lease / 4)
+                        do {
+                            _ = try await store.applySyncBatch(
+                                SyncBatch(kind: "", seenAt: clock()), runID: runID, leaseUntil: leaseEnd(), now: clock())
+                        } catch let error as InventoryError where error.code == .leaseLost {
+                            throw error
+                        } catch is CancellationError {
+                            return nil
+                        } catch {
+                            logger.warning("inventory sync lease renewal failed; trying again", metadata: ["error": "\(error)"])
+                        }
                     }
                 }
+                group.addTask { [run] in
+                    var working = run
+                    try await syncKinds(&working)
+                    return working
+                }
                 defer { group.cancelAll() }
-                try await syncKinds(&run)
+                while let finished = try await group.next() {
+                    if let finished { return finished }
+                }
+                throw CancellationError()
             }
         } catch let error as InventoryError where error.code == .leaseLost {
             logger.error("inventory sync lost its lease", metadata: ["sync.id": "\(run.id)"])
@@ -90,16 +107,33 @@ public struct InventorySync: Sendable {
             run.requests = client.requests.value - requestsBefore
             run.errors.append(SyncFailure(kind: "sync", message: error is CancellationError ? "cancelled" : Self.describe(error)))
             let closing = run
-            try? await Task.detached { [store, clock] in try await store.finishSync(closing, now: clock()) }.value
+            try? await Task.detached { [self] in try await finish(closing) }.value
             throw error
         }
         run.requests = client.requests.value - requestsBefore
         run.status = run.errors.isEmpty ? .succeeded : (run.kinds.isEmpty ? .failed : .partial)
-        try await store.finishSync(run, now: clock())
+        try await finish(run)
         logger.info(
             "inventory sync finished",
             metadata: ["sync.id": "\(run.id)", "sync.status": "\(run.status.rawValue)", "sync.requests": "\(run.requests)"])
         return run
+    }
+
+    /// Records the run's end, trying again a few times: a run left `running` would block every
+    /// sync until its lease ran out.
+    private func finish(_ run: SyncRun) async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await store.finishSync(run, now: clock())
+            } catch let error as InventoryError where error.code == .leaseLost {
+                throw error
+            } catch {
+                if attempt >= 4 { throw error }
+                try? await Task.sleep(for: .milliseconds(100 << attempt))
+            }
+        }
     }
 
     private func leaseEnd() -> Date { clock().addingTimeInterval(configuration.lease.seconds) }
@@ -113,6 +147,7 @@ public struct InventorySync: Sendable {
         }
         for kind in kinds {
             try Task.checkCancellation()
+            let listingStart = clock()
             let seen: [CloudResource]
             do {
                 seen = try await list(kind, listing)
@@ -125,6 +160,7 @@ public struct InventorySync: Sendable {
             let seenAt = clock()
             let stored = try await store.resources(kind: kind.name, includeDeleted: true)
             var (batch, counts) = try await plan(kind: kind, seen: seen, stored: stored, seenAt: seenAt, prices: await listing.knownPrices)
+            batch.listingStartedAt = listingStart
             counts.writes = try await store.applySyncBatch(batch, runID: run.id, leaseUntil: leaseEnd(), now: clock())
             run.kinds[kind.name] = counts
         }
@@ -173,7 +209,9 @@ public struct InventorySync: Sendable {
                 // Listed after it was marked deleted: a deleted object lingering in the listing
                 // (a GET says 404), or one that existed all along, or a new one under a reused id.
                 if try await lookUp(kind, resource.providerID) == .gone { continue }
-                let newIncarnation = created.map { $0 > deletedAt } ?? false
+                // Without a created_at, a kind whose ids are names or addresses (a reserved IP, a
+                // domain) may be a new object under an old id: its time restarts now.
+                let newIncarnation = created.map { $0 > deletedAt } ?? kind.reusesIDs
                 batch.upserts.append(
                     .init(
                         resource: resource, wasDeleted: true, presenceStart: newIncarnation ? created ?? seenAt : seenAt,
@@ -197,7 +235,9 @@ public struct InventorySync: Sendable {
                 batch.deleted.append(row.providerID)
                 counts.deleted += 1
             case .present:
-                // Listing lag (new objects show late): the GET is the better evidence; no miss counted.
+                // Listing lag (new objects show late): the GET is the better evidence that it
+                // exists now; no miss counted.
+                batch.touched.append(row.providerID)
                 counts.missing += 1
             case .unknown where row.missedSyncs + 1 >= configuration.deleteAfterMisses:
                 batch.deleted.append(row.providerID)

@@ -7,6 +7,9 @@ public struct SyncBatch: Sendable {
     public var kind: String
     /// When the listing was read (`last_seen_at` of everything seen).
     public var seenAt: Date
+    /// When the listing began: a row a step wrote after it (its `last_seen_at` later) is newer
+    /// than the listing and is neither counted missing nor marked deleted.
+    public var listingStartedAt: Date?
     /// New rows and rows whose content changed, with the deleted-or-live state the sync read them
     /// in: a row whose state changed meanwhile (a step deleted it) is left alone.
     public var upserts: [Upsert]

@@ -27,14 +27,18 @@ public struct CloudConfiguration: Sendable, Hashable {
     /// The longest a DigitalOcean call waits in memory for the token's rate-limit window; a longer
     /// wait parks the saga in the database until then.
     public var maxRateLimitWaitInMemory: Duration
+    /// How old a managed resource without desired state must be before drift calls it an orphan
+    /// (and `reconcile` may destroy it): younger, its provisioning saga may still be running.
+    public var orphanMinimumAge: Duration
 
     /// Creates a configuration.
     public init(
         actionPollInterval: Duration = .seconds(5), actionPollBudget: Int = 360, activePollInterval: Duration = .seconds(5),
         activePollBudget: Int = 96, snapshotLookupInterval: Duration = .seconds(5), snapshotLookupBudget: Int = 12,
         adoptWindow: Duration = .seconds(60), adoptLookupInterval: Duration = .seconds(5), deleteConfirmBudget: Int = 24,
-        maxRateLimitWaitInMemory: Duration = .seconds(5)
+        maxRateLimitWaitInMemory: Duration = .seconds(5), orphanMinimumAge: Duration = .seconds(1800)
     ) {
+        self.orphanMinimumAge = orphanMinimumAge
         self.actionPollInterval = actionPollInterval
         self.actionPollBudget = actionPollBudget
         self.activePollInterval = activePollInterval

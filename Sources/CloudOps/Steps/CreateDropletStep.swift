@@ -92,6 +92,6 @@ public struct CreateDropletStep: SagaStep {
         return DropletCreateRequest(
             name: try context.requiredInput("name"), region: try context.requiredInput("region"), size: try context.requiredInput("size_slug"),
             image: Int(image).map { ImageReference.id($0) } ?? .slug(image),
-            sshKeys: context.inputs["ssh_keys"]?.arrayValue?.compactMap(\.stringValue), tags: tags)
+            sshKeys: (context.inputs["ssh_keys"] ?? context.context["desired_ssh_keys"])?.arrayValue?.compactMap(\.stringValue), tags: tags)
     }
 }

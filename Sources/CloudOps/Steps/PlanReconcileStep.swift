@@ -14,11 +14,19 @@ public struct PlanReconcileStep: SagaStep {
 
     public init(services: CloudServices) { self.services = services }
 
+    public var retryPolicy: RetryPolicy { .cloud }
+
     public func execute(_ context: StepContext) async throws -> StepOutcome {
+        try await CloudCall.execute(context) { try await plan(context) }
+    }
+
+    private func plan(_ context: StepContext) async throws -> StepOutcome {
         let kind = try context.requiredInput("kind")
         let providerID = try context.requiredInput("provider_id")
         let action = try context.requiredInput("action")
-        let report = try await DriftDetector(store: services.store).report()
+        let report = try await DriftDetector(
+            store: services.store, now: context.now, orphanMinimumAge: services.configuration.orphanMinimumAge.seconds
+        ).report()
         guard let (drift, item) = report.item(kind: kind, providerID: providerID) else {
             throw CloudStepError(
                 .badInput, "\(kind) \(providerID) is not in the drift report (in sync, unknown, or not synced yet): nothing to reconcile")
@@ -33,9 +41,19 @@ public struct PlanReconcileStep: SagaStep {
             guard kind == ResourceKind.droplet, let spec = try await services.store.provisioned(kind: kind, providerID: providerID) else {
                 throw CloudStepError(.badInput, "only a missing droplet can be re-created from its desired state, not a \(kind)")
             }
+            // The inventory may be wrong (missed listings): DigitalOcean must say it is gone.
+            do {
+                let droplet = try await services.provisioningClient().droplet(id: Int(providerID) ?? -1)
+                throw CloudStepError(
+                    .badInput,
+                    "droplet \(providerID) still exists on DigitalOcean (status \(droplet.status)): not re-created; sync the inventory again")
+            } catch let error as DigitalOceanError where error.isNotFound {
+                // Gone: re-create it.
+            }
             for field in ["name", "region", "image"] { outputs["desired_\(field)"] = spec.spec[field] ?? .null }
             outputs["desired_size_slug"] = spec.spec["size_slug"] ?? .null
             outputs["desired_deployment_id"] = spec.deploymentID.map { .string($0) } ?? .null
+            outputs["desired_ssh_keys"] = spec.spec["ssh_keys"] ?? .array([])
             // The old saga's own tags are replaced by this saga's.
             let tags = (spec.spec["tags"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
                 !$0.hasPrefix("arcadia-saga-") && $0 != CloudTags.managed && !$0.hasPrefix("deployment:")

@@ -4,8 +4,9 @@ import SagaEngine
 
 /// Puts the new droplet in the inventory (`cloud_resources`) at once, not at the next sync, and
 /// records what was asked for as its desired state (`cloud_provisioned`: size, region, image,
-/// tags, with the saga). Compensation removes both rows (the droplet itself is destroyed by
-/// `create_droplet`'s compensation).
+/// tags, with the saga). Compensation drops the desired state and marks the row deleted, keeping
+/// its presence (the droplet existed, and DigitalOcean charged for it) closed now; the droplet
+/// itself is destroyed by `create_droplet`'s compensation.
 public struct RegisterDropletStep: SagaStep {
     public let name = "register_droplet"
     let services: CloudServices
@@ -31,7 +32,8 @@ public struct RegisterDropletStep: SagaStep {
                     kind: ResourceKind.droplet, providerID: String(id),
                     spec: [
                         "name": .string(droplet.name), "size_slug": .string(request.size), "region": .string(request.region ?? ""), "image": image,
-                        "tags": .array((request.tags ?? []).map { .string($0) }),
+                        "image_id": .int(droplet.image.id), "tags": .array((request.tags ?? []).map { .string($0) }),
+                        "ssh_keys": .array((request.sshKeys ?? []).map { .string($0) }),
                     ],
                     sagaID: context.sagaID, deploymentID: deployment, createdAt: context.now, updatedAt: context.now))
             return .done(["registered_droplet_id": .int(id)])
@@ -41,7 +43,7 @@ public struct RegisterDropletStep: SagaStep {
     public func compensate(_ context: StepContext) async throws {
         guard let id = context.contextInt("droplet_id") else { return }
         try await services.store.removeProvisioned(kind: ResourceKind.droplet, providerID: String(id))
-        try await services.store.removeResource(kind: ResourceKind.droplet, providerID: String(id))
+        try await services.store.markResourceDeleted(kind: ResourceKind.droplet, providerID: String(id), at: context.now)
     }
 }
 

@@ -123,7 +123,12 @@ extension SagaRegistry {
                 lockKeys: { inputs in
                     let kind = inputs["kind"]?.stringValue ?? ""
                     let id = inputs["provider_id"]?.stringValue ?? ""
-                    return [kind == ResourceKind.droplet ? "droplet:\(id)" : "\(kind):\(id)"]
+                    // The keys the other templates take for the same resource.
+                    switch kind {
+                    case ResourceKind.droplet: return ["droplet:\(id)"]
+                    case ResourceKind.domainRecord: return ["dns:\(id)"]
+                    default: return ["\(kind):\(id)"]
+                    }
                 }, resolveSteps: Self.reconcileSteps))
     }
 

@@ -30,7 +30,7 @@ struct CloudHarness: Sendable {
     static let configuration = CloudConfiguration(
         actionPollInterval: .milliseconds(50), actionPollBudget: 400, activePollInterval: .milliseconds(50), activePollBudget: 200,
         snapshotLookupInterval: .milliseconds(50), snapshotLookupBudget: 40, adoptWindow: .seconds(2), adoptLookupInterval: .milliseconds(50),
-        deleteConfirmBudget: 20, maxRateLimitWaitInMemory: .seconds(1))
+        deleteConfirmBudget: 20, maxRateLimitWaitInMemory: .seconds(1), orphanMinimumAge: .zero)
 
     /// Runs `body` with a fresh simulator, store and engine (with a worker of 4 slots unless
     /// `startWorker` is false); `extend` adds test-only templates to the registry.
