@@ -579,4 +579,38 @@ struct InventoryTests {
         #expect((figures["resources"]?.intValue ?? 0) >= 1350)
         #expect((figures["requests"]?.intValue ?? 0) > 0)
     }
+
+    @Test("two arcadia worker processes on PostgreSQL with a sync schedule: one scheduled sync, not two; SIGTERM stops both")
+    func workerProcessesSchedule() async throws {
+        guard Backend.enabled.contains(.postgres) else { return }
+        try await CloudHarness.with(.postgres, startWorker: false) { cloud in
+            _ = try await cloud.makeDroplet("scheduled-1")
+            try await Self.settle(cloud)
+            let environment = [
+                "ARCADIA_DO_API_URL": cloud.simulator.baseURL, "ARCADIA_DO_TOKEN_INVENTORY": CloudHarness.inventoryToken,
+                "ARCADIA_DATABASE_URL": cloud.databaseURL,
+            ]
+            let workers = try (0..<2).map { _ in
+                try ChildProcess(["worker", "--concurrency", "2", "--sync-interval-seconds", "60"], environment: environment)
+            }
+            defer { for worker in workers { worker.kill() } }
+            for worker in workers { try await worker.waitForLine(containing: "inventory sync scheduled") }
+            // Both look at once; one starts the sync, the other finds it running or done.
+            let done = try await withThrowingTaskGroup(of: String.self) { group in
+                for worker in workers {
+                    group.addTask { try await worker.waitForLine(containing: "scheduled inventory sync done", timeout: .seconds(60)) }
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? ""
+            }
+            #expect(done.contains("succeeded"))
+            // Each worker looks again (every 6 s) and starts nothing: the interval is a minute.
+            for worker in workers { try await worker.waitForLine(containing: "inventory sync not started") }
+            let runs = try await cloud.store.syncRuns(limit: 10)
+            #expect(runs.count == 1 && runs.first?.trigger == "scheduled" && runs.first?.status == .succeeded, "\(runs)")
+            #expect(try await cloud.store.resources(kind: "droplet", includeDeleted: false).map(\.name) == ["scheduled-1"])
+            for worker in workers { worker.kill(SIGTERM) }
+            for worker in workers { #expect(try await worker.waitForExit() == 0) }
+        }
+    }
 }

@@ -26,6 +26,8 @@ public struct InventoryScheduler: Service {
                 do {
                     if let run = try await sync.syncIfDue() {
                         logger.info("scheduled inventory sync done", metadata: ["sync.id": "\(run.id)", "sync.status": "\(run.status.rawValue)"])
+                    } else {
+                        logger.debug("inventory sync not started: another is running or one ran within the interval")
                     }
                 } catch is CancellationError {
                     return
