@@ -19,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
@@ -43,6 +44,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Who may do what: API tokens (stored hashed), roles and tenant scopes, and the
+        // AccessTokenStore protocol (its tables live in ArcadiaStorage).
+        .target(
+            name: "AccessControl",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // DigitalOcean saga steps and templates, inventory and desired state (the CloudStore
         // protocol; its tables live in ArcadiaStorage).
         .target(
@@ -59,7 +67,7 @@ let package = Package(
         .target(
             name: "ArcadiaStorage",
             dependencies: [
-                "SagaEngine", "CloudOps",
+                "SagaEngine", "CloudOps", "AccessControl",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -103,6 +111,7 @@ let package = Package(
             name: "ArcadiaCLI",
             dependencies: [
                 "SagaEngine",
+                "AccessControl",
                 "ArcadiaStorage",
                 "CloudOps",
                 "DigitalOcean",
@@ -138,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "ArcadiaTests",
             dependencies: [
-                "SagaEngine", "ArcadiaStorage", "ArcadiaCLI", "arcadia", "DigitalOcean", "CloudOps", "FakeDigitalOcean",
+                "SagaEngine", "AccessControl", "ArcadiaStorage", "ArcadiaCLI", "arcadia", "DigitalOcean", "CloudOps", "FakeDigitalOcean",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -6,7 +6,8 @@ public struct ArcadiaCommand: AsyncParsableCommand {
         commandName: "arcadia",
         abstract: "Arcadia: a control plane for a hosted product on DigitalOcean, built on durable sagas.",
         subcommands: [
-            MigrateCommand.self, WorkerCommand.self, SagaCommand.self, InventoryCommand.self, DriftCommand.self, FakeDigitalOceanCommand.self,
+            MigrateCommand.self, WorkerCommand.self, SagaCommand.self, InventoryCommand.self, DriftCommand.self, TokenCommand.self,
+            FakeDigitalOceanCommand.self,
             BenchCommand.self,
         ])
 

@@ -14,7 +14,7 @@ public enum StoreFactory {
     /// and `batchConcurrency` (see ``PostgresSagaStore/Configuration``) apply to PostgreSQL only.
     package static func withStore<T: Sendable>(
         _ url: DatabaseURL, migrate: Bool = true, maximumConnections: Int = 20, batchConcurrency: Int = 2, logger: Logger,
-        metricsFactory: (any MetricsFactory)? = nil, _ body: @Sendable (any SagaStore & InventoryStore) async throws -> T
+        metricsFactory: (any MetricsFactory)? = nil, _ body: @Sendable (any ArcadiaStore) async throws -> T
     ) async throws -> T {
         switch url {
         case .sqlite(let path):

@@ -200,5 +200,23 @@ enum PostgresMigrations {
                 SELECT provider, kind, provider_id, first_seen_at, deleted_at FROM cloud_resources
                 """,
             ]),
+        // API tokens (hashes only) for the server and the CLI's remote mode.
+        Migration(
+            version: 6, name: "api_tokens",
+            statements: [
+                """
+                CREATE TABLE api_tokens (
+                    id uuid PRIMARY KEY,
+                    secret_hash text NOT NULL UNIQUE,
+                    prefix text NOT NULL,
+                    name text NOT NULL,
+                    role text NOT NULL,
+                    tenant_id text,
+                    created_at timestamptz NOT NULL,
+                    last_used_at timestamptz,
+                    revoked_at timestamptz
+                )
+                """
+            ]),
     ]
 }

@@ -181,5 +181,23 @@ enum SQLiteMigrations {
                 SELECT provider, kind, provider_id, first_seen_at, deleted_at FROM cloud_resources
                 """,
             ]),
+        // API tokens (hashes only) for the server and the CLI's remote mode.
+        Migration(
+            version: 5, name: "api_tokens",
+            statements: [
+                """
+                CREATE TABLE api_tokens (
+                    id TEXT PRIMARY KEY,
+                    secret_hash TEXT NOT NULL UNIQUE,
+                    prefix TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    tenant_id TEXT,
+                    created_at REAL NOT NULL,
+                    last_used_at REAL,
+                    revoked_at REAL
+                )
+                """
+            ]),
     ]
 }

@@ -19,7 +19,7 @@ struct CloudHarness: Sendable {
 
     let simulator: RunningFakeDigitalOcean
     let engine: SagaEngine
-    let store: any SagaStore & InventoryStore
+    let store: any ArcadiaStore
     let services: CloudServices
     /// The database the engine uses (for worker processes).
     let databaseURL: String

@@ -70,7 +70,7 @@ enum TestDatabase {
     /// Runs `body` with a migrated store on a fresh database.
     static func withStore<T: Sendable>(
         _ backend: Backend, maximumConnections: Int = 40, batchConcurrency: Int = 2, metricsFactory: (any MetricsFactory)? = nil,
-        _ body: @Sendable (any SagaStore & InventoryStore, String) async throws -> T
+        _ body: @Sendable (any ArcadiaStore, String) async throws -> T
     ) async throws -> T {
         let (url, cleanup) = try makeURL(backend)
         do {

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Where API tokens live (`api_tokens`); one implementation per database backend in
+/// `ArcadiaStorage`. Only hashes are stored.
+public protocol AccessTokenStore: Sendable {
+    /// Stores a new token under the SHA-256 hash of its secret.
+    func insertToken(_ token: AccessToken, secretHash: String) async throws
+    /// The token whose secret hashes to `secretHash`, revoked or not.
+    func token(secretHash: String) async throws -> AccessToken?
+    /// Every token, newest first.
+    func tokens() async throws -> [AccessToken]
+    /// Revokes a token; false when there is no such live token.
+    func revokeToken(id: UUID, at: Date) async throws -> Bool
+    /// Records a use (at most once a minute is enough for callers to ask).
+    func touchToken(id: UUID, at: Date) async throws
+    /// Whether any live token exists (a first start with none creates an admin token).
+    func hasLiveTokens() async throws -> Bool
+}

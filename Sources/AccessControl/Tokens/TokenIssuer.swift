@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+
+/// Makes and checks API tokens. A secret is `arc_` and 43 characters of base64url (32 random
+/// bytes from the system's CSPRNG); it is shown once, when issued. The store keeps its SHA-256
+/// hash (a fast hash is enough for secrets of this entropy) and its first 8 characters.
+public struct TokenIssuer: Sendable {
+    let store: any AccessTokenStore
+
+    /// Creates an issuer over a store.
+    public init(store: any AccessTokenStore) { self.store = store }
+
+    /// Issues a token; returns its record and the secret (shown once, never stored).
+    public func issue(name: String, role: Role, tenantID: String? = nil, now: Date = Date()) async throws -> (token: AccessToken, secret: String) {
+        let tenant = tenantID.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        switch (role, tenant) {
+        case (.tenant, nil):
+            throw AccessError(.badRequest, "a tenant token needs the tenant it is scoped to (--tenant T)")
+        case (.tenant, _), (_, nil):
+            break
+        case (_, .some):
+            throw AccessError(.badRequest, "only a tenant token is scoped to a tenant; role \(role.rawValue) sees every tenant")
+        }
+        guard !name.isEmpty, name.count <= 100 else { throw AccessError(.badRequest, "a token's name must be 1 to 100 characters") }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let secret = "arc_" + Self.base64URL(bytes)
+        let token = AccessToken(name: name, role: role, tenantID: tenant, prefix: String(secret.prefix(8)), createdAt: now)
+        try await store.insertToken(token, secretHash: Self.hash(secret))
+        return (token, secret)
+    }
+
+    /// The live token a secret names; throws ``AccessError`` (`invalid_token`) otherwise. The
+    /// message never repeats the secret.
+    public func authenticate(_ secret: String) async throws -> AccessToken {
+        guard secret.hasPrefix("arc_"), secret.count == 47, secret.utf8.allSatisfy({ Self.isBase64URL($0) || $0 == UInt8(ascii: "_") }) else {
+            throw AccessError(.invalidToken, "the token is malformed: Arcadia tokens look like arc_ followed by 43 characters")
+        }
+        guard let token = try await store.token(secretHash: Self.hash(secret)) else {
+            throw AccessError(.invalidToken, "the token is not known (create one with `arcadia token create`)")
+        }
+        guard token.revokedAt == nil else { throw AccessError(.invalidToken, "the token \(token.prefix)… was revoked") }
+        return token
+    }
+
+    /// The SHA-256 of a secret, in lowercase hex.
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func isBase64URL(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+    }
+}

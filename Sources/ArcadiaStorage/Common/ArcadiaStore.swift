@@ -1,0 +1,7 @@
+import AccessControl
+import CloudOps
+import SagaEngine
+
+/// Everything one database holds for Arcadia: sagas, inventory and desired state, API tokens.
+/// Both backends (``SQLiteSagaStore``, ``PostgresSagaStore``) are one.
+package typealias ArcadiaStore = SagaStore & InventoryStore & AccessTokenStore
