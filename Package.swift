@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -106,12 +109,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The control-plane server: the JSON API generated from openapi.yaml (spec first), auth,
+        // and `buildApplication`, the composition root `arcadia serve` and the tests share.
+        .target(
+            name: "ArcadiaServer",
+            dependencies: [
+                "SagaEngine", "CloudOps", "AccessControl", "ArcadiaStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         // Command-line interface (argument-parser commands); `@main` lives in `arcadia`.
         .target(
             name: "ArcadiaCLI",
             dependencies: [
                 "SagaEngine",
                 "AccessControl",
+                "ArcadiaServer",
                 "ArcadiaStorage",
                 "CloudOps",
                 "DigitalOcean",
@@ -147,11 +165,13 @@ let package = Package(
         .testTarget(
             name: "ArcadiaTests",
             dependencies: [
-                "SagaEngine", "AccessControl", "ArcadiaStorage", "ArcadiaCLI", "arcadia", "DigitalOcean", "CloudOps", "FakeDigitalOcean",
+                "SagaEngine", "AccessControl", "ArcadiaStorage", "ArcadiaServer", "ArcadiaCLI", "arcadia", "DigitalOcean", "CloudOps",
+                "FakeDigitalOcean",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -6,7 +6,7 @@ public struct ArcadiaCommand: AsyncParsableCommand {
         commandName: "arcadia",
         abstract: "Arcadia: a control plane for a hosted product on DigitalOcean, built on durable sagas.",
         subcommands: [
-            MigrateCommand.self, WorkerCommand.self, SagaCommand.self, InventoryCommand.self, DriftCommand.self, TokenCommand.self,
+            MigrateCommand.self, WorkerCommand.self, SagaCommand.self, InventoryCommand.self, DriftCommand.self, TokenCommand.self, ServeCommand.self,
             FakeDigitalOceanCommand.self,
             BenchCommand.self,
         ])

@@ -87,7 +87,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     /// The inventory schedule, when an inventory token is configured and the interval is not 0.
-    private static func scheduler(
+    static func scheduler(
         store: any InventoryStore, digitalOcean: DigitalOceanOptions, intervalSeconds: Double, logger: Logger
     ) throws -> InventoryScheduler? {
         guard intervalSeconds > 0 else { return nil }

@@ -1,9 +1,11 @@
-import Foundation
-import SagaEngine
+public import Foundation
+public import SagaEngine
 
-/// The JSON shape of a saga printed by `saga show --json`, `saga run --json` and friends.
-struct SagaJSON: Encodable {
-    struct Step: Encodable {
+/// The JSON shape of a saga printed by `saga show --json`, `saga run --json` and friends, and
+/// answered by `GET /api/v1/sagas/{id}`.
+public struct SagaJSON: Encodable, Sendable {
+    /// One step of the ledger.
+    public struct Step: Encodable, Sendable {
         var index: Int
         var name: String
         var status: String
@@ -17,14 +19,16 @@ struct SagaJSON: Encodable {
         var compensatedAt: Date?
     }
 
-    struct Blocker: Encodable {
+    /// A saga holding a lock key this one waits for.
+    public struct Blocker: Encodable, Sendable {
         var key: String
         var sagaId: String
         var template: String
         var status: String
     }
 
-    struct Event: Encodable {
+    /// One event of the saga's log.
+    public struct Event: Encodable, Sendable {
         var at: Date
         var kind: String
         var step: Int?
@@ -53,7 +57,8 @@ struct SagaJSON: Encodable {
     var steps: [Step]?
     var events: [Event]?
 
-    init(_ saga: SagaRecord, steps: [StepRecord]? = nil, events: [SagaEvent]? = nil) {
+    /// The saga, with its steps and events when given.
+    public init(_ saga: SagaRecord, steps: [StepRecord]? = nil, events: [SagaEvent]? = nil) {
         id = saga.id.uuidString.lowercased()
         template = saga.template
         kind = saga.kind.rawValue
@@ -80,7 +85,8 @@ struct SagaJSON: Encodable {
         self.events = events?.map { Event(at: $0.at, kind: $0.kind.rawValue, step: $0.stepIndex, detail: $0.detail) }
     }
 
-    init(_ detail: SagaDetail) {
+    /// The saga with its steps, events and what it waits for.
+    public init(_ detail: SagaDetail) {
         self.init(detail.saga, steps: detail.steps, events: detail.events)
         blockedBy = detail.blockedBy.map {
             Blocker(key: $0.key, sagaId: $0.sagaID.uuidString.lowercased(), template: $0.template, status: $0.status.rawValue)
@@ -88,7 +94,7 @@ struct SagaJSON: Encodable {
     }
 
     /// Encodes any value as pretty JSON with snake_case keys and ISO-8601 dates.
-    static func render<T: Encodable>(_ value: T) -> String {
+    public static func render<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -1,0 +1,108 @@
+import AccessControl
+import ArcadiaServer
+import ArcadiaStorage
+import ArgumentParser
+import CloudOps
+import FakeDigitalOcean
+import Foundation
+import Logging
+import SagaEngine
+import ServiceLifecycle
+import UnixSignals
+
+/// `arcadia serve`: the JSON API, saga workers and the inventory schedule in one process, one
+/// `ServiceGroup`, stopped gracefully by SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP API, saga workers and schedulers in one process until interrupted.",
+        discussion: """
+            On first start with no live API token, an admin token is created and printed once on standard output.
+            With --fake-do (and no DigitalOcean URL configured), a DigitalOcean simulator runs in-process so everything works offline.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var digitalOcean: DigitalOceanOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: a free port, printed).")
+    var port: Int = 4000
+
+    @Option(help: "Sagas executed at the same time by this process.")
+    var concurrency: Int = 8
+
+    @Flag(help: "Run a DigitalOcean simulator in-process and use it (offline).")
+    var fakeDo = false
+
+    @Option(help: "Seconds between scheduled inventory syncs (0: off).")
+    var syncIntervalSeconds: Double = 900
+
+    @Option(help: "Largest request body in bytes (larger: 413).")
+    var maxBodyBytes: Int = 1 << 20
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+        guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1024 and 67108864") }
+        guard syncIntervalSeconds == 0 || (10...86_400).contains(syncIntervalSeconds) else {
+            throw ValidationError("--sync-interval-seconds must be 0 (off) or between 10 and 86400")
+        }
+    }
+
+    func run() async throws {
+        CLIEnvironment.bootstrapLogging(.info)
+        let logger = Logger(label: "arcadia.serve")
+        var digitalOcean = self.digitalOcean
+        var simulator: RunningFakeDigitalOcean?
+        if fakeDo {
+            let provisioning = "fake_" + UUID().uuidString
+            let inventory = "fake_ro_" + UUID().uuidString
+            let running = try await RunningFakeDigitalOcean.start(
+                .init(host: "127.0.0.1", port: 0, seed: UInt64.random(in: 1...UInt64.max), tokens: [provisioning: .write, inventory: .read]),
+                logger: Logger(label: "arcadia.fake-do"))
+            simulator = running
+            digitalOcean.apiURL = running.baseURL
+            digitalOcean.provisioningToken = provisioning
+            digitalOcean.inventoryToken = inventory
+            logger.notice("DigitalOcean simulator running in-process", metadata: ["do.url": "\(running.baseURL)"])
+        }
+        let (url, engineConfiguration, concurrency) = (try database.url(), engine.configuration, self.concurrency)
+        let server = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
+        let syncInterval = syncIntervalSeconds
+        let options = digitalOcean
+        do {
+            try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger) { store in
+                if try await !store.hasLiveTokens() {
+                    let (_, secret) = try await TokenIssuer(store: store).issue(name: "initial admin", role: .admin)
+                    Self.emit("admin token (shown once; keep it): \(secret)")
+                }
+                let engine = SagaEngine(
+                    store: store, registry: CLIEnvironment.registry(store: store, digitalOcean: options), configuration: engineConfiguration,
+                    logger: logger)
+                var services: [any Service] = [engine.makeWorker(configuration: .init(concurrency: concurrency))]
+                if let scheduler = try WorkerCommand.scheduler(store: store, digitalOcean: options, intervalSeconds: syncInterval, logger: logger) {
+                    services.append(scheduler)
+                }
+                services.append(
+                    try buildApplication(configuration: server, engine: engine, store: store, logger: logger) { port in
+                        Self.emit("listening on http://\(server.host):\(port)")
+                        logger.notice("listening", metadata: ["http.port": "\(port)"])
+                    })
+                var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                group.maximumGracefulShutdownDuration = .seconds(30)
+                try await ServiceGroup(configuration: group).run()
+            }
+        } catch {
+            await simulator?.stop()
+            throw error
+        }
+        await simulator?.stop()
+    }
+
+    /// A line on standard output at once (not buffered: scripts and tests read it while serving).
+    static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,99 @@
+import AccessControl
+import CloudOps
+package import Foundation
+package import OpenAPIRuntime
+import SagaEngine
+
+/// The JSON API's handlers, generated from `openapi.yaml` (`APIProtocol`): each checks the
+/// request's token and answers through the engine and the stores.
+struct APIHandler: APIProtocol {
+    let engine: SagaEngine
+
+    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
+        .ok(.init(body: .json(.init(status: "ok"))))
+    }
+
+    func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output {
+        _ = try AuthenticatedToken.require(.read)
+        let templates = engine.registry.templates.map { template in
+            Components.Schemas.Template(
+                name: template.name, kind: template.kind.rawValue, summary: template.summary,
+                inputs: template.inputs.map { spec in
+                    .init(
+                        name: spec.name, _type: spec.type.rawValue, required: spec.isRequired,
+                        _default: spec.defaultValue.flatMap { try? Self.container($0) },
+                        summary: spec.summary)
+                })
+        }
+        return .ok(.init(body: .json(.init(templates: templates))))
+    }
+
+    func listSagas(_ input: Operations.ListSagas.Input) async throws -> Operations.ListSagas.Output {
+        _ = try AuthenticatedToken.require(.read)
+        var filter = SagaFilter(limit: input.query.limit ?? 50)
+        if let status = input.query.status {
+            guard let parsed = SagaStatus(rawValue: status) else {
+                throw APIError.badRequest(
+                    "unknown status '\(status)'", details: ["one of: " + SagaStatus.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            filter.status = parsed
+        }
+        filter.template = input.query.template
+        guard (1...500).contains(filter.limit) else { throw APIError.badRequest("limit must be between 1 and 500") }
+        let sagas = try await engine.list(filter)
+        return .ok(.init(body: .json(.init(sagas: try sagas.map { try Self.schema(SagaJSON($0)) }))))
+    }
+
+    func startSaga(_ input: Operations.StartSaga.Input) async throws -> Operations.StartSaga.Output {
+        _ = try AuthenticatedToken.require(.operateSagas)
+        guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON") }
+        let inputs = try Self.jsonValues(body.inputs?.additionalProperties)
+        let started: (saga: SagaRecord, created: Bool)
+        do {
+            started = try await engine.start(body.template, inputs: inputs, options: .init(idempotencyKey: body.idempotencyKey))
+        } catch let error as SagaInputError {
+            throw APIError(422, "invalid_inputs", "the inputs of template '\(error.template)' are not valid", details: error.problems)
+        } catch let error as EngineError where error.code == .unknownTemplate || error.code == .unknownStep {
+            throw APIError(422, error.code.description, error.message)
+        } catch let error as EngineError where error.code == .idempotencyConflict {
+            throw APIError(409, error.code.description, error.message)
+        }
+        let saga = try Self.schema(SagaJSON(started.saga))
+        return started.created ? .created(.init(body: .json(saga))) : .ok(.init(body: .json(saga)))
+    }
+
+    func getSaga(_ input: Operations.GetSaga.Input) async throws -> Operations.GetSaga.Output {
+        _ = try AuthenticatedToken.require(.read)
+        guard let id = UUID(uuidString: input.path.id) else { throw APIError.notFound("'\(input.path.id.prefix(64))' is not a saga id") }
+        do {
+            return .ok(.init(body: .json(try Self.schema(SagaJSON(try await engine.detail(id))))))
+        } catch let error as EngineError where error.code == .notFound {
+            throw APIError.notFound("no saga \(id.uuidString.lowercased())")
+        }
+    }
+
+    /// The saga object as `saga show --json` prints it, in the generated type.
+    static func schema(_ saga: SagaJSON) throws -> Components.Schemas.Saga {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let date = formatter.date(from: text) else { throw APIError(500, "internal", "a saga date did not encode") }
+            return date
+        }
+        return try decoder.decode(Components.Schemas.Saga.self, from: Data(SagaJSON.render(saga).utf8))
+    }
+
+    /// A JSON value as the generated code's free-form container.
+    static func container(_ value: JSONValue) throws -> OpenAPIValueContainer {
+        try JSONDecoder().decode(OpenAPIValueContainer.self, from: JSONEncoder().encode(value))
+    }
+
+    /// The request's free-form inputs as the engine's JSON values.
+    static func jsonValues(_ container: OpenAPIObjectContainer?) throws -> [String: JSONValue] {
+        guard let container else { return [:] }
+        let data = try JSONEncoder().encode(container)
+        return try JSONDecoder().decode([String: JSONValue].self, from: data)
+    }
+}

@@ -1,0 +1,259 @@
+import AccessControl
+import ArcadiaServer
+import ArcadiaStorage
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOHTTP1
+import SagaEngine
+import Synchronization
+import Testing
+
+/// The JSON API over real HTTP (port 0): every route, roles allowed and refused, bad input.
+@Suite("Server API", .timeLimit(.minutes(3)))
+struct ServerAPITests {
+    struct Tokens: Sendable {
+        var admin: String
+        var operatorToken: String
+        var viewer: String
+        var tenant: String
+        var revoked: String
+    }
+
+    /// Runs `body` against a server on a fresh database with a worker, and one token per role.
+    static func withServer(
+        _ backend: Backend, maxBodyBytes: Int = 1 << 20, _ body: @Sendable (any TestClientProtocol, Tokens, SagaEngine) async throws -> Void
+    ) async throws {
+        try await TestDatabase.withStore(backend) { store, _ in
+            let engine = SagaEngine(store: store, registry: .testing, configuration: TestDatabase.fastConfiguration, logger: TestDatabase.logger)
+            let issuer = TokenIssuer(store: store)
+            let revoked = try await issuer.issue(name: "old", role: .admin)
+            _ = try await store.revokeToken(id: revoked.token.id, at: Date())
+            let tokens = Tokens(
+                admin: try await issuer.issue(name: "a", role: .admin).secret,
+                operatorToken: try await issuer.issue(name: "o", role: .operator).secret,
+                viewer: try await issuer.issue(name: "v", role: .viewer).secret,
+                tenant: try await issuer.issue(name: "t", role: .tenant, tenantID: "acme").secret, revoked: revoked.secret)
+            let app = try buildApplication(
+                configuration: ServerConfiguration(port: 0, maxBodyBytes: maxBodyBytes), engine: engine, store: store, logger: TestDatabase.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 2)).run() }
+                defer { group.cancelAll() }
+                try await app.test(.live) { client in try await body(client, tokens, engine) }
+            }
+        }
+    }
+
+    static func headers(_ token: String?) -> HTTPFields {
+        var fields = HTTPFields()
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        fields[.contentType] = "application/json"
+        return fields
+    }
+
+    static func json(_ response: TestResponse) throws -> [String: JSONValue] {
+        try JSONDecoder().decode([String: JSONValue].self, from: Data(String(buffer: response.body).utf8))
+    }
+
+    /// The error object of an error response, checked for its shape.
+    static func error(_ response: TestResponse) throws -> (code: String, message: String) {
+        let object = try json(response)
+        let error = try #require(object["error"]?.objectValue)
+        return (try #require(error["code"]?.stringValue), try #require(error["message"]?.stringValue))
+    }
+
+    @Test("healthz needs no token; every other route needs a valid one (missing, malformed, unknown, revoked: 401 JSON)", arguments: Backend.enabled)
+    func authentication(backend: Backend) async throws {
+        try await Self.withServer(backend) { client, tokens, _ in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(try health.status == .ok && (Self.json(health))["status"] == "ok")
+            #expect(health.headers[HTTPField.Name("X-Request-Id")!] != nil)
+            for token in [nil, "", "nonsense", "arc_" + String(repeating: "x", count: 43), tokens.revoked] {
+                let response = try await client.execute(uri: "/api/v1/sagas", method: .get, headers: Self.headers(token))
+                #expect(response.status == .unauthorized, "\(token ?? "nil")")
+                let error = try Self.error(response)
+                #expect(error.code == "unauthorized")
+                if let token, token.count > 10 { #expect(!error.message.contains(token)) }
+            }
+            // A request id that arrives is kept.
+            var fields = Self.headers(tokens.viewer)
+            fields[HTTPField.Name("X-Request-Id")!] = "req-123"
+            let kept = try await client.execute(uri: "/api/v1/templates", method: .get, headers: fields)
+            #expect(kept.status == .ok && kept.headers[HTTPField.Name("X-Request-Id")!] == "req-123")
+        }
+    }
+
+    @Test(
+        "sagas: start (201, or 200 for a known idempotency key), read with steps and events, list with filters; roles enforced",
+        arguments: Backend.enabled)
+    func sagas(backend: Backend) async throws {
+        try await Self.withServer(backend) { client, tokens, engine in
+            let body = #"{"template": "test-echo", "inputs": {"steps": 2}, "idempotency_key": "api-1"}"#
+            for token in [tokens.viewer, tokens.tenant] {
+                let refused = try await client.execute(
+                    uri: "/api/v1/sagas", method: .post, headers: Self.headers(token), body: ByteBuffer(string: body))
+                #expect(try refused.status == .forbidden && (Self.error(refused)).code == "forbidden")
+            }
+            let created = try await client.execute(
+                uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.operatorToken), body: ByteBuffer(string: body))
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            let id = try #require(try Self.json(created)["id"]?.stringValue)
+            let again = try await client.execute(
+                uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.admin), body: ByteBuffer(string: body))
+            #expect(try again.status == .ok && (Self.json(again))["id"]?.stringValue == id)
+            _ = try await engine.waitUntilTerminal(try #require(UUID(uuidString: id)))
+
+            let shown = try await client.execute(uri: "/api/v1/sagas/\(id)", method: .get, headers: Self.headers(tokens.viewer))
+            #expect(shown.status == .ok)
+            let saga = try Self.json(shown)
+            #expect(saga["status"] == "completed" && saga["template"] == "test-echo" && saga["steps"]?.arrayValue?.count == 2)
+            #expect((saga["events"]?.arrayValue?.count ?? 0) > 0 && saga["context"]?.objectValue?["echoed_at_step_1"] == "hello")
+
+            let listed = try await client.execute(
+                uri: "/api/v1/sagas?status=completed&template=test-echo", method: .get, headers: Self.headers(tokens.viewer))
+            #expect(try listed.status == .ok && (Self.json(listed))["sagas"]?.arrayValue?.count == 1)
+            let none = try await client.execute(
+                uri: "/api/v1/sagas?template=x%27%3B%20DROP%20TABLE%20saga_runs%3B--", method: .get, headers: Self.headers(tokens.viewer))
+            #expect(try none.status == .ok && (Self.json(none))["sagas"] == .array([]))
+            let tenantRead = try await client.execute(uri: "/api/v1/sagas/\(id)", method: .get, headers: Self.headers(tokens.tenant))
+            #expect(tenantRead.status == .forbidden)
+
+            let templates = try await client.execute(uri: "/api/v1/templates", method: .get, headers: Self.headers(tokens.viewer))
+            let echo = try #require(try Self.json(templates)["templates"]?.arrayValue?.first { $0.objectValue?["name"] == "test-echo" }?.objectValue)
+            #expect(echo["inputs"]?.arrayValue?.contains { $0.objectValue?["name"] == "steps" && $0.objectValue?["required"] == false } == true)
+        }
+    }
+
+    @Test(
+        "bad input is a clear 4xx, never a 5xx: malformed JSON, wrong types, unknown template or inputs, oversized body, bad ids and filters",
+        arguments: Backend.enabled)
+    func badInput(backend: Backend) async throws {
+        try await Self.withServer(backend, maxBodyBytes: 4096) { client, tokens, _ in
+            let cases: [(String, HTTPRequest.Method, String?, HTTPResponse.Status, String)] = [
+                ("/api/v1/sagas", .post, #"{"template": "test-echo""#, .badRequest, "bad_request"),
+                ("/api/v1/sagas", .post, #"{"template": 5}"#, .badRequest, "bad_request"),
+                ("/api/v1/sagas", .post, #"{"inputs": {}}"#, .badRequest, "bad_request"),
+                ("/api/v1/sagas", .post, #"{"template": "no-such-template"}"#, .unprocessableContent, "unknown_template"),
+                (
+                    "/api/v1/sagas", .post, #"{"template": "test-echo", "inputs": {"steps": "many", "colour": 1}}"#, .unprocessableContent,
+                    "invalid_inputs"
+                ),
+                (
+                    "/api/v1/sagas", .post, #"{"template": "test-echo", "inputs": {"message": "\#(String(repeating: "x", count: 5000))"}}"#,
+                    .contentTooLarge, "payload_too_large"
+                ),
+                ("/api/v1/sagas/not-a-uuid", .get, nil, .notFound, "not_found"),
+                ("/api/v1/sagas/\(UUID().uuidString)", .get, nil, .notFound, "not_found"),
+                ("/api/v1/sagas?status=sideways", .get, nil, .badRequest, "bad_request"),
+                ("/api/v1/sagas?limit=0", .get, nil, .badRequest, "bad_request"),
+                ("/api/v1/sagas?limit=abc", .get, nil, .badRequest, "bad_request"),
+                ("/api/v1/no-such-route", .get, nil, .notFound, "not_found"),
+            ]
+            for (uri, method, body, status, code) in cases {
+                let response = try await client.execute(
+                    uri: uri, method: method, headers: Self.headers(tokens.admin), body: body.map { ByteBuffer(string: $0) })
+                #expect(
+                    response.status == status, "\(method) \(uri.prefix(60)) \(body?.prefix(60) ?? ""): \(String(buffer: response.body).prefix(300))")
+                #expect((try? Self.error(response))?.code == code, "\(uri.prefix(60)): \(String(buffer: response.body).prefix(300))")
+            }
+            // Invalid inputs name each problem.
+            let invalid = try await client.execute(
+                uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.admin),
+                body: ByteBuffer(string: #"{"template": "test-echo", "inputs": {"steps": "many", "colour": 1}}"#))
+            let details = try Self.json(invalid)["error"]?.objectValue?["details"]?.arrayValue ?? []
+            #expect(details.count == 2)
+        }
+    }
+
+    @Test("every route in openapi.yaml is served, and nothing else is")
+    func documentMatchesRoutes() async throws {
+        let document = try String(
+            contentsOfFile: #filePath.replacingOccurrences(of: "Tests/ArcadiaTests/ServerAPITests.swift", with: "openapi.yaml"), encoding: .utf8)
+        // path → methods, read from the document's `paths:` block.
+        var routes: [(String, String)] = []
+        var path: String?
+        var inPaths = false
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" { inPaths = true; continue }
+            if inPaths && !line.hasPrefix(" ") && !line.isEmpty { break }
+            if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("    ") && !line.hasPrefix("     "), let path, ["get:", "post:", "put:", "patch:", "delete:"].contains(trimmed) {
+                routes.append((path, String(trimmed.dropLast())))
+            }
+        }
+        #expect(routes.count >= 5)
+        let documented = routes
+        try await Self.withServer(.sqlite) { client, tokens, _ in
+            for (path, method) in documented {
+                let uri = path.replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                let response = try await client.execute(
+                    uri: uri, method: HTTPRequest.Method(method.uppercased())!, headers: Self.headers(tokens.admin), body: ByteBuffer(string: "{}"))
+                #expect(
+                    response.status != .notFound || (try? Self.error(response))?.code == "not_found" && path.contains("{"),
+                    "\(method) \(path) is not served")
+                #expect(response.status.code < 500, "\(method) \(path): \(response.status)")
+            }
+            for (uri, method) in [("/api/v1/sagas", HTTPRequest.Method.delete), ("/api/v1/secret", .get), ("/api", .get)] {
+                let response = try await client.execute(uri: uri, method: method, headers: Self.headers(tokens.admin))
+                #expect([.notFound, .methodNotAllowed].contains(response.status), "\(method) \(uri) is served but not documented")
+            }
+        }
+    }
+
+    @Test("arcadia serve --fake-do: prints an admin token once on first start, serves the API and runs sagas, stops on SIGTERM")
+    func serveProcess() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = "sqlite:" + directory.appendingPathComponent("a.sqlite").path
+        let server = try ChildProcess(["serve", "--database", database, "--port", "0", "--fake-do", "--sync-interval-seconds", "0"])
+        defer { server.kill() }
+        try await server.waitForLine(containing: "http.port=")
+        // Standard output carries the lines for people and scripts; it may trail standard error a little.
+        var output = ""
+        for _ in 0..<100 where !output.contains("listening on ") {
+            output = String(decoding: server.stdout.withLock { $0 }, as: UTF8.self)
+            if !output.contains("listening on ") { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let token = try #require(output.split(separator: "\n").first { $0.hasPrefix("admin token") }?.split(separator: " ").last.map(String.init))
+        let address = try #require(output.split(separator: "\n").first { $0.hasPrefix("listening on ") }?.dropFirst("listening on ".count))
+        func call(_ method: String, _ path: String, _ body: String? = nil) async throws -> (Int, [String: JSONValue]) {
+            var request = HTTPClientRequest(url: String(address) + path)
+            request.method = .init(rawValue: method)
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            if let body { request.body = .bytes(ByteBuffer(string: body)) }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            let object = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(String(buffer: bytes).utf8))) ?? [:]
+            return (Int(response.status.code), object)
+        }
+        #expect(try await call("GET", "/healthz").0 == 200)
+        let (status, saga) = try await call("POST", "/api/v1/sagas", #"{"template": "test-echo", "inputs": {"steps": 2}}"#)
+        #expect(status == 201)
+        let id = try #require(saga["id"]?.stringValue)
+        var shown: [String: JSONValue] = [:]
+        for _ in 0..<200 {
+            shown = try await call("GET", "/api/v1/sagas/\(id)").1
+            if shown["status"] == "completed" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(shown["status"] == "completed")
+        let templates = try await call("GET", "/api/v1/templates").1
+        #expect(templates["templates"]?.arrayValue?.contains { $0.objectValue?["name"] == "provision-droplet" } == true)
+        server.kill(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+
+        // A second start finds the token: none printed again.
+        let again = try ChildProcess(["serve", "--database", database, "--port", "0", "--sync-interval-seconds", "0"])
+        defer { again.kill() }
+        try await again.waitForLine(containing: "http.port=")
+        #expect(!String(decoding: again.stdout.withLock { $0 }, as: UTF8.self).contains("admin token"))
+        again.kill(SIGTERM)
+        #expect(try await again.waitForExit() == 0)
+    }
+}
