@@ -168,6 +168,43 @@ struct ServerAPITests {
         }
     }
 
+    @Test("saga operations, inventory and drift routes: roles, 404 and 409, and 503 without an inventory token", arguments: Backend.enabled)
+    func operationsAndInventory(backend: Backend) async throws {
+        try await Self.withServer(backend) { client, tokens, engine in
+            let started = try await client.execute(
+                uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.operatorToken),
+                body: ByteBuffer(string: #"{"template": "test-sleep", "inputs": {"seconds": 3600}}"#))
+            let id = try #require(try Self.json(started)["id"]?.stringValue)
+            let refused = try await client.execute(uri: "/api/v1/sagas/\(id)/cancel", method: .post, headers: Self.headers(tokens.viewer))
+            #expect(refused.status == .forbidden)
+            let cancelled = try await client.execute(uri: "/api/v1/sagas/\(id)/cancel", method: .post, headers: Self.headers(tokens.operatorToken))
+            #expect(try cancelled.status == .ok && (Self.json(cancelled))["id"]?.stringValue == id)
+            let saga = try await engine.waitUntilTerminal(try #require(UUID(uuidString: id)))
+            #expect(saga.status == .rolledBack)
+            let resumed = try await client.execute(uri: "/api/v1/sagas/\(id)/resume", method: .post, headers: Self.headers(tokens.admin))
+            #expect(try resumed.status == .conflict && (Self.error(resumed)).code == "invalid_transition")
+            let unknown = try await client.execute(uri: "/api/v1/sagas/\(UUID().uuidString)/kill", method: .post, headers: Self.headers(tokens.admin))
+            #expect(unknown.status == .notFound)
+
+            let inventory = try await client.execute(
+                uri: "/api/v1/inventory?include_deleted=true", method: .get, headers: Self.headers(tokens.viewer))
+            #expect(try inventory.status == .ok && (Self.json(inventory))["resources"] == .array([]))
+            let badKind = try await client.execute(uri: "/api/v1/inventory?kind=droplets", method: .get, headers: Self.headers(tokens.viewer))
+            #expect(try badKind.status == .badRequest && (Self.error(badKind)).message.contains("droplets"))
+            let drift = try await client.execute(uri: "/api/v1/drift", method: .get, headers: Self.headers(tokens.viewer))
+            let report = try Self.json(drift)
+            #expect(drift.status == .ok && report["in_sync"] == 0 && report["missing"] == .array([]))
+            let syncRefused = try await client.execute(uri: "/api/v1/inventory/sync", method: .post, headers: Self.headers(tokens.viewer))
+            #expect(syncRefused.status == .forbidden)
+            let noToken = try await client.execute(uri: "/api/v1/inventory/sync", method: .post, headers: Self.headers(tokens.operatorToken))
+            #expect(try noToken.status == .serviceUnavailable && (Self.error(noToken)).message.contains("ARCADIA_DO_TOKEN_INVENTORY"))
+            for uri in ["/api/v1/inventory", "/api/v1/drift", "/api/v1/inventory/runs"] {
+                let tenant = try await client.execute(uri: uri, method: .get, headers: Self.headers(tokens.tenant))
+                #expect(tenant.status == .forbidden, "\(uri)")
+            }
+        }
+    }
+
     @Test("every route in openapi.yaml is served, and nothing else is")
     func documentMatchesRoutes() async throws {
         let document = try String(
@@ -195,7 +232,9 @@ struct ServerAPITests {
                 #expect(
                     response.status != .notFound || (try? Self.error(response))?.code == "not_found" && path.contains("{"),
                     "\(method) \(path) is not served")
-                #expect(response.status.code < 500, "\(method) \(path): \(response.status)")
+                // Never a failure of the server (a sync without an inventory token is a 503 that says so).
+                #expect(
+                    response.status.code < 500 || (try? Self.error(response))?.code == "no_inventory_token", "\(method) \(path): \(response.status)")
             }
             for (uri, method) in [("/api/v1/sagas", HTTPRequest.Method.delete), ("/api/v1/secret", .get), ("/api", .get)] {
                 let response = try await client.execute(uri: uri, method: method, headers: Self.headers(tokens.admin))
@@ -245,6 +284,13 @@ struct ServerAPITests {
         #expect(shown["status"] == "completed")
         let templates = try await call("GET", "/api/v1/templates").1
         #expect(templates["templates"]?.arrayValue?.contains { $0.objectValue?["name"] == "provision-droplet" } == true)
+        // The in-process simulator's account, synced through the API.
+        let (synced, run) = try await call("POST", "/api/v1/inventory/sync")
+        #expect(synced == 200 && run["status"] == "succeeded" && run["kinds"]?.objectValue?["droplet"] != nil, "\(run)")
+        let (listedStatus, listed) = try await call("GET", "/api/v1/inventory?kind=project")
+        #expect(listedStatus == 200 && listed["resources"]?.arrayValue?.isEmpty == false)
+        let runs = try await call("GET", "/api/v1/inventory/runs").1
+        #expect(runs["runs"]?.arrayValue?.count == 1)
         server.kill(SIGTERM)
         #expect(try await server.waitForExit() == 0)
 

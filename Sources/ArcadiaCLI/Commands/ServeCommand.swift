@@ -82,11 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
                     store: store, registry: CLIEnvironment.registry(store: store, digitalOcean: options), configuration: engineConfiguration,
                     logger: logger)
                 var services: [any Service] = [engine.makeWorker(configuration: .init(concurrency: concurrency))]
-                if let scheduler = try WorkerCommand.scheduler(store: store, digitalOcean: options, intervalSeconds: syncInterval, logger: logger) {
-                    services.append(scheduler)
-                }
+                let inventorySync = try WorkerCommand.inventorySync(
+                    store: store, digitalOcean: options, intervalSeconds: syncInterval == 0 ? 900 : syncInterval, logger: logger)
+                if let inventorySync, syncInterval > 0 { services.append(InventoryScheduler(sync: inventorySync, logger: logger)) }
                 services.append(
-                    try buildApplication(configuration: server, engine: engine, store: store, logger: logger) { port in
+                    try buildApplication(configuration: server, engine: engine, store: store, inventorySync: inventorySync, logger: logger) { port in
                         Self.emit("listening on http://\(server.host):\(port)")
                         logger.notice("listening", metadata: ["http.port": "\(port)"])
                     })

@@ -91,14 +91,22 @@ struct WorkerCommand: AsyncParsableCommand {
         store: any InventoryStore, digitalOcean: DigitalOceanOptions, intervalSeconds: Double, logger: Logger
     ) throws -> InventoryScheduler? {
         guard intervalSeconds > 0 else { return nil }
+        return try inventorySync(store: store, digitalOcean: digitalOcean, intervalSeconds: intervalSeconds, logger: logger).map {
+            InventoryScheduler(sync: $0, logger: logger)
+        }
+    }
+
+    /// The inventory sync of this process, when an inventory token is configured.
+    static func inventorySync(
+        store: any InventoryStore, digitalOcean: DigitalOceanOptions, intervalSeconds: Double, logger: Logger
+    ) throws -> InventorySync? {
         guard let client = digitalOcean.environment.clients().inventory else {
-            logger.notice("no inventory token (\(DigitalOceanEnvironment.inventoryTokenVariable)): inventory sync not scheduled")
+            logger.notice("no inventory token (\(DigitalOceanEnvironment.inventoryTokenVariable)): inventory sync not available")
             return nil
         }
-        let sync = try InventorySync(
+        return try InventorySync(
             client: client, store: store, configuration: InventorySyncConfiguration(interval: .milliseconds(Int64(intervalSeconds * 1000))),
-            holder: "worker:\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)", logger: logger)
-        return InventoryScheduler(sync: sync, logger: logger)
+            holder: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)", logger: logger)
     }
 
     private static func write(_ statistics: StoreStatistics, to path: String) throws {

@@ -1,3 +1,4 @@
+import ArcadiaServer
 import ArcadiaStorage
 import ArgumentParser
 import CloudOps

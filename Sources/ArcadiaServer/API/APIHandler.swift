@@ -8,6 +8,9 @@ import SagaEngine
 /// request's token and answers through the engine and the stores.
 struct APIHandler: APIProtocol {
     let engine: SagaEngine
+    let store: any InventoryStore
+    /// Nil without an inventory token: a sync request answers 503 naming the variable.
+    let inventorySync: InventorySync?
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: "ok"))))
@@ -72,17 +75,89 @@ struct APIHandler: APIProtocol {
         }
     }
 
+    func cancelSaga(_ input: Operations.CancelSaga.Input) async throws -> Operations.CancelSaga.Output {
+        .ok(.init(body: .json(try await operate(input.path.id) { try await engine.cancel($0) })))
+    }
+
+    func killSaga(_ input: Operations.KillSaga.Input) async throws -> Operations.KillSaga.Output {
+        .ok(.init(body: .json(try await operate(input.path.id) { try await engine.kill($0) })))
+    }
+
+    func retrySaga(_ input: Operations.RetrySaga.Input) async throws -> Operations.RetrySaga.Output {
+        .ok(.init(body: .json(try await operate(input.path.id) { try await engine.retry($0) })))
+    }
+
+    func resumeSaga(_ input: Operations.ResumeSaga.Input) async throws -> Operations.ResumeSaga.Output {
+        .ok(.init(body: .json(try await operate(input.path.id) { try await engine.resume($0) })))
+    }
+
+    /// An operator's action on one saga: 404 for an unknown id, 409 when the saga's state does not allow it.
+    private func operate(_ text: String, _ action: (UUID) async throws -> SagaRecord) async throws -> Components.Schemas.Saga {
+        _ = try AuthenticatedToken.require(.operateSagas)
+        guard let id = UUID(uuidString: text) else { throw APIError.notFound("'\(text.prefix(64))' is not a saga id") }
+        do {
+            return try Self.schema(SagaJSON(try await action(id)))
+        } catch let error as EngineError where error.code == .notFound {
+            throw APIError.notFound("no saga \(id.uuidString.lowercased())")
+        } catch let error as EngineError where error.code == .invalidTransition {
+            throw APIError(409, error.code.description, error.message)
+        }
+    }
+
+    func listInventory(_ input: Operations.ListInventory.Input) async throws -> Operations.ListInventory.Output {
+        _ = try AuthenticatedToken.require(.read)
+        if let kind = input.query.kind, !InventoryKind.names.contains(kind) {
+            throw APIError.badRequest("unknown kind '\(kind.prefix(64))'", details: ["one of: " + InventoryKind.names.joined(separator: ", ")])
+        }
+        let rows = try await store.resources(kind: input.query.kind, includeDeleted: input.query.includeDeleted ?? false)
+        return .ok(.init(body: .json(try Self.decode(InventoryJSON.encode(["resources": rows.map(InventoryJSON.Resource.init)])))))
+    }
+
+    func syncInventory(_ input: Operations.SyncInventory.Input) async throws -> Operations.SyncInventory.Output {
+        _ = try AuthenticatedToken.require(.operateInventory)
+        guard let inventorySync else {
+            throw APIError(503, "no_inventory_token", "this server has no inventory token: set ARCADIA_DO_TOKEN_INVENTORY and restart it")
+        }
+        do {
+            let run = try await inventorySync.syncNow(trigger: "api")
+            return .ok(.init(body: .json(try Self.decode(InventoryJSON.encode(InventoryJSON.Run(run: run))))))
+        } catch let error as InventoryError where error.code == .syncRunning {
+            throw APIError(409, "sync_running", error.message)
+        }
+    }
+
+    func listSyncRuns(_ input: Operations.ListSyncRuns.Input) async throws -> Operations.ListSyncRuns.Output {
+        _ = try AuthenticatedToken.require(.read)
+        let limit = input.query.limit ?? 20
+        guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 1000") }
+        let runs = try await store.syncRuns(limit: limit)
+        return .ok(.init(body: .json(try Self.decode(InventoryJSON.encode(["runs": runs.map(InventoryJSON.Run.init)])))))
+    }
+
+    func getDrift(_ input: Operations.GetDrift.Input) async throws -> Operations.GetDrift.Output {
+        _ = try AuthenticatedToken.require(.read)
+        let report = try await DriftDetector(store: store, now: engine.clock.now).report()
+        return .ok(.init(body: .json(try Self.decode(InventoryJSON.encode(report)))))
+    }
+
     /// The saga object as `saga show --json` prints it, in the generated type.
     static func schema(_ saga: SagaJSON) throws -> Components.Schemas.Saga {
+        try decode(SagaJSON.render(saga))
+    }
+
+    /// JSON text (as the CLI prints it) in a generated type: one encoding for both.
+    static func decode<T: Decodable>(_ text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            guard let date = formatter.date(from: text) else { throw APIError(500, "internal", "a saga date did not encode") }
+            if let date = formatter.date(from: text) { return date }
+            formatter.formatOptions = [.withInternetDateTime]
+            guard let date = formatter.date(from: text) else { throw APIError(500, "internal", "a date did not encode") }
             return date
         }
-        return try decoder.decode(Components.Schemas.Saga.self, from: Data(SagaJSON.render(saga).utf8))
+        return try decoder.decode(T.self, from: Data(text.utf8))
     }
 
     /// A JSON value as the generated code's free-form container.

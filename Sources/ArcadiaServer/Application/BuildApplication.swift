@@ -1,5 +1,6 @@
 import AccessControl
 import ArcadiaStorage
+import CloudOps
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
@@ -9,12 +10,12 @@ import SagaEngine
 /// generated from `openapi.yaml`, over an engine and a store. `arcadia serve` and the tests build
 /// the server with this one function.
 package func buildApplication(
-    configuration: ServerConfiguration, engine: SagaEngine, store: any ArcadiaStore, logger: Logger,
+    configuration: ServerConfiguration, engine: SagaEngine, store: any ArcadiaStore, inventorySync: InventorySync? = nil, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = Router()
     router.middlewares.add(APIMiddleware(issuer: TokenIssuer(store: store), maxBodyBytes: configuration.maxBodyBytes, logger: logger))
-    try APIHandler(engine: engine).registerHandlers(on: router)
+    try APIHandler(engine: engine, store: store, inventorySync: inventorySync).registerHandlers(on: router)
     return Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arcadia"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)

@@ -1,10 +1,12 @@
-import CloudOps
-import Foundation
+public import CloudOps
+public import Foundation
 import SagaEngine
 
-/// The JSON the inventory and drift commands print (snake_case keys, ISO 8601 dates).
-enum InventoryJSON {
-    static func encode<T: Encodable>(_ value: T) -> String {
+/// The JSON the inventory and drift commands print and the API answers (snake_case keys, ISO 8601
+/// dates).
+public enum InventoryJSON {
+    /// Pretty JSON text of a value.
+    public static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -12,15 +14,18 @@ enum InventoryJSON {
     }
 
     /// A sync run with its totals beside the counts per kind.
-    struct Run: Encodable {
+    public struct Run: Encodable, Sendable {
         let run: SyncRun
+
+        /// Wraps a run.
+        public init(run: SyncRun) { self.run = run }
 
         private enum Keys: String, CodingKey {
             case id, trigger, holder, status, startedAt = "started_at", finishedAt = "finished_at", kinds, requests, errors, added, changed
             case unchanged, deleted, missing
         }
 
-        func encode(to encoder: any Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             let totals = run.totals
             try c.encode(run.id.uuidString.lowercased(), forKey: .id)
@@ -41,8 +46,11 @@ enum InventoryJSON {
     }
 
     /// One inventory row.
-    struct Resource: Encodable {
+    public struct Resource: Encodable, Sendable {
         let resource: CloudResource
+
+        /// Wraps a row.
+        public init(resource: CloudResource) { self.resource = resource }
 
         private enum Keys: String, CodingKey {
             case kind, providerID = "provider_id", name, region, sizeSlug = "size_slug", status, tags, managed, attributes
@@ -50,7 +58,7 @@ enum InventoryJSON {
             case firstSeenAt = "first_seen_at", lastSeenAt = "last_seen_at", deletedAt = "deleted_at", missedSyncs = "missed_syncs"
         }
 
-        func encode(to encoder: any Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             let r = resource
             try c.encode(r.kind, forKey: .kind)
