@@ -118,6 +118,25 @@ struct ServerAPITests {
             let none = try await client.execute(
                 uri: "/api/v1/sagas?template=x%27%3B%20DROP%20TABLE%20saga_runs%3B--", method: .get, headers: Self.headers(tokens.viewer))
             #expect(try none.status == .ok && (Self.json(none))["sagas"] == .array([]))
+            // Pages: a cursor walks the rest, newest first, without repeats.
+            for index in 0..<4 {
+                _ = try await client.execute(
+                    uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.admin),
+                    body: ByteBuffer(string: #"{"template": "test-echo", "inputs": {"steps": 1, "message": "m\#(index)"}}"#))
+            }
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.execute(
+                    uri: "/api/v1/sagas?kind=test&template=test-echo&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), method: .get,
+                    headers: Self.headers(tokens.viewer))
+                let object = try Self.json(page)
+                seen += object["sagas"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } ?? []
+                cursor = object["next_cursor"]?.stringValue
+            } while cursor != nil && seen.count < 20
+            #expect(seen.count == 5 && Set(seen).count == 5 && seen.last == id)
+            let badCursor = try await client.execute(uri: "/api/v1/sagas?cursor=zzz", method: .get, headers: Self.headers(tokens.viewer))
+            #expect(badCursor.status == .badRequest)
             let tenantRead = try await client.execute(uri: "/api/v1/sagas/\(id)", method: .get, headers: Self.headers(tokens.tenant))
             #expect(tenantRead.status == .forbidden)
 

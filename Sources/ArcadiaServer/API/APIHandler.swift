@@ -42,9 +42,22 @@ struct APIHandler: APIProtocol {
             filter.status = parsed
         }
         filter.template = input.query.template
+        if let kind = input.query.kind {
+            guard let parsed = SagaKind(rawValue: kind) else {
+                throw APIError.badRequest(
+                    "unknown kind '\(kind.prefix(64))'", details: ["one of: " + SagaKind.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            filter.kind = parsed
+        }
+        filter.deploymentID = input.query.deployment
+        if let cursor = input.query.cursor {
+            guard let after = UUID(uuidString: cursor) else { throw APIError.badRequest("cursor '\(cursor.prefix(64))' is not one this API gave") }
+            filter.after = after
+        }
         guard (1...500).contains(filter.limit) else { throw APIError.badRequest("limit must be between 1 and 500") }
         let sagas = try await engine.list(filter)
-        return .ok(.init(body: .json(.init(sagas: try sagas.map { try Self.schema(SagaJSON($0)) }))))
+        let next = sagas.count == filter.limit ? sagas.last?.id.uuidString.lowercased() : nil
+        return .ok(.init(body: .json(.init(sagas: try sagas.map { try Self.schema(SagaJSON($0)) }, nextCursor: next))))
     }
 
     func startSaga(_ input: Operations.StartSaga.Input) async throws -> Operations.StartSaga.Output {

@@ -51,6 +51,9 @@ extension PostgresSagaStore {
         if let kind = filter.kind { conditions.append("kind = \(sql.bind(kind.rawValue))") }
         if let deployment = filter.deploymentID { conditions.append("deployment_id = \(sql.bind(deployment))") }
         if let tenant = filter.tenantID { conditions.append("tenant_id = \(sql.bind(tenant))") }
+        if let after = filter.after {
+            conditions.append("(created_at, seq) < (SELECT created_at, seq FROM saga_runs WHERE id = \(sql.bind(after)))")
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         sql.append(
             "SELECT \(Self.sagaColumns) FROM saga_runs \(whereClause) ORDER BY created_at DESC, seq DESC LIMIT \(sql.bind(max(1, filter.limit)))"

@@ -326,6 +326,10 @@ extension SQLiteSagaStore {
         add("kind", filter.kind?.rawValue)
         add("deployment_id", filter.deploymentID)
         add("tenant_id", filter.tenantID)
+        if let after = filter.after {
+            binds.append(.uuid(after))
+            conditions.append("(created_at, seq) < (SELECT created_at, seq FROM saga_runs WHERE id = ?\(binds.count))")
+        }
         binds.append(.integer(max(1, filter.limit)))
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT \(Self.sagaColumns) FROM saga_runs \(whereClause) ORDER BY created_at DESC, seq DESC LIMIT ?\(binds.count)"

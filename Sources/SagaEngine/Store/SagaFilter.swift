@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which sagas to list.
 public struct SagaFilter: Sendable, Hashable {
     public var status: SagaStatus?
@@ -6,11 +8,14 @@ public struct SagaFilter: Sendable, Hashable {
     public var deploymentID: String?
     public var tenantID: String?
     public var limit: Int
+    /// Continue after this saga (the last of the previous page): newest first, so older ones.
+    public var after: UUID?
 
     public init(
         status: SagaStatus? = nil, template: String? = nil, kind: SagaKind? = nil, deploymentID: String? = nil,
-        tenantID: String? = nil, limit: Int = 50
+        tenantID: String? = nil, limit: Int = 50, after: UUID? = nil
     ) {
+        self.after = after
         self.status = status
         self.template = template
         self.kind = kind
