@@ -301,6 +301,12 @@ struct ServerAPITests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(shown["status"] == "completed")
+        // Metrics in the Prometheus text format, from the engine that ran the saga.
+        var metricsRequest = HTTPClientRequest(url: String(address) + "/metrics")
+        metricsRequest.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let metrics = try await HTTPClient.shared.execute(metricsRequest, timeout: .seconds(30))
+        let text = String(buffer: try await metrics.body.collect(upTo: 1 << 20))
+        #expect(metrics.status.code == 200 && text.contains("arcadia_saga") && text.contains("test-echo"), "\(text.prefix(500))")
         let templates = try await call("GET", "/api/v1/templates").1
         #expect(templates["templates"]?.arrayValue?.contains { $0.objectValue?["name"] == "provision-droplet" } == true)
         // The in-process simulator's account, synced through the API.

@@ -6,6 +6,7 @@ import CloudOps
 import FakeDigitalOcean
 import Foundation
 import Logging
+import Prometheus
 import SagaEngine
 import ServiceLifecycle
 import UnixSignals
@@ -72,21 +73,26 @@ struct ServeCommand: AsyncParsableCommand {
         let server = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
         let syncInterval = syncIntervalSeconds
         let options = digitalOcean
+        // The engine's and the store's metrics, for /metrics.
+        let registry = PrometheusCollectorRegistry()
+        let metricsFactory = PrometheusMetricsFactory(registry: registry)
         do {
-            try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger) { store in
+            try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger, metricsFactory: metricsFactory) { store in
                 if try await !store.hasLiveTokens() {
                     let (_, secret) = try await TokenIssuer(store: store).issue(name: "initial admin", role: .admin)
                     Self.emit("admin token (shown once; keep it): \(secret)")
                 }
                 let engine = SagaEngine(
                     store: store, registry: CLIEnvironment.registry(store: store, digitalOcean: options), configuration: engineConfiguration,
-                    logger: logger)
+                    logger: logger, metricsFactory: metricsFactory)
                 var services: [any Service] = [engine.makeWorker(configuration: .init(concurrency: concurrency))]
                 let inventorySync = try WorkerCommand.inventorySync(
                     store: store, digitalOcean: options, intervalSeconds: syncInterval == 0 ? 900 : syncInterval, logger: logger)
                 if let inventorySync, syncInterval > 0 { services.append(InventoryScheduler(sync: inventorySync, logger: logger)) }
                 services.append(
-                    try buildApplication(configuration: server, engine: engine, store: store, inventorySync: inventorySync, logger: logger) { port in
+                    try buildApplication(
+                        configuration: server, engine: engine, store: store, inventorySync: inventorySync, metrics: registry, logger: logger
+                    ) { port in
                         Self.emit("listening on http://\(server.host):\(port)")
                         logger.notice("listening", metadata: ["http.port": "\(port)"])
                     })

@@ -2,6 +2,7 @@ import AccessControl
 import CloudOps
 package import Foundation
 package import OpenAPIRuntime
+import Prometheus
 import SagaEngine
 
 /// The JSON API's handlers, generated from `openapi.yaml` (`APIProtocol`): each checks the
@@ -11,6 +12,13 @@ struct APIHandler: APIProtocol {
     let store: any InventoryStore
     /// Nil without an inventory token: a sync request answers 503 naming the variable.
     let inventorySync: InventorySync?
+    /// Where this process's metrics are collected (nil: `/metrics` answers empty).
+    let metrics: PrometheusCollectorRegistry?
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        _ = try AuthenticatedToken.require(.read)
+        return .ok(.init(body: .plainText(HTTPBody(metrics?.emitToString() ?? ""))))
+    }
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: "ok"))))

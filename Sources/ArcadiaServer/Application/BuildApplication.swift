@@ -4,18 +4,20 @@ import CloudOps
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
+import Prometheus
 import SagaEngine
 
 /// The composition root of the HTTP side: the router with the middleware and the handlers
 /// generated from `openapi.yaml`, over an engine and a store. `arcadia serve` and the tests build
 /// the server with this one function.
 package func buildApplication(
-    configuration: ServerConfiguration, engine: SagaEngine, store: any ArcadiaStore, inventorySync: InventorySync? = nil, logger: Logger,
+    configuration: ServerConfiguration, engine: SagaEngine, store: any ArcadiaStore, inventorySync: InventorySync? = nil,
+    metrics: PrometheusCollectorRegistry? = nil, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = Router()
     router.middlewares.add(APIMiddleware(issuer: TokenIssuer(store: store), maxBodyBytes: configuration.maxBodyBytes, logger: logger))
-    try APIHandler(engine: engine, store: store, inventorySync: inventorySync).registerHandlers(on: router)
+    try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics).registerHandlers(on: router)
     return Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arcadia"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)
