@@ -43,6 +43,13 @@ public struct TokenIssuer: Sendable {
         return token
     }
 
+    /// Records that a token was used, at most once a minute per token (a best effort: a failure
+    /// to record does not refuse the request).
+    public func recordUse(_ token: AccessToken, now: Date = Date()) async {
+        if let last = token.lastUsedAt, now.timeIntervalSince(last) < 60 { return }
+        try? await store.touchToken(id: token.id, at: now)
+    }
+
     /// The SHA-256 of a secret, in lowercase hex.
     public static func hash(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()

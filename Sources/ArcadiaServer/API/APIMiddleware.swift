@@ -48,6 +48,7 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as AccessError {
             throw APIError.unauthorized(error.message)
         }
+        await issuer.recordUse(token)
         return try await AuthenticatedToken.$current.withValue(token) { try await next(request, context) }
     }
 
