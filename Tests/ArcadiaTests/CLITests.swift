@@ -155,4 +155,26 @@ struct CLITests {
             #expect(multi[key]?.doubleValue != nil, "\(key) missing")
         }
     }
+
+    @Test(".env fills in ARCADIA_* settings the environment does not set; the environment wins")
+    func dotEnv() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-env-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fromFile = directory.appendingPathComponent("from-file.sqlite").path
+        let envFile = directory.appendingPathComponent(".env").path
+        try """
+        # settings for this checkout
+        export ARCADIA_DATABASE_URL="sqlite:\(fromFile)"
+        ARCADIA_LOG_LEVEL=error # quiet
+        """.write(toFile: envFile, atomically: true, encoding: .utf8)
+        let run = try await ChildProcess.run(["saga", "run", "test-echo", "--input", "steps=1"], environment: ["ARCADIA_ENV_FILE": envFile])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: fromFile))
+        let winner = directory.appendingPathComponent("from-environment.sqlite").path
+        let overridden = try await ChildProcess.run(
+            ["saga", "run", "test-echo", "--input", "steps=1"],
+            environment: ["ARCADIA_ENV_FILE": envFile, "ARCADIA_DATABASE_URL": "sqlite:\(winner)"])
+        #expect(overridden.status == 0 && FileManager.default.fileExists(atPath: winner))
+    }
 }

@@ -9,11 +9,13 @@ import Synchronization
 enum CLIEnvironment {
     private static let bootstrapped = Mutex(false)
 
-    /// Sends logs to standard error at `level` (once per process). `ARCADIA_LOG_LEVEL` overrides.
+    /// Reads the optional `.env` (see ``DotEnv``) and sends logs to standard error at `level`
+    /// (once per process). `ARCADIA_LOG_LEVEL` overrides.
     static func bootstrapLogging(_ level: Logger.Level) {
         bootstrapped.withLock { done in
             guard !done else { return }
             done = true
+            DotEnv.load()
             let chosen = ProcessInfo.processInfo.environment["ARCADIA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? level
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
