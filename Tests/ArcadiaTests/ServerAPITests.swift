@@ -331,4 +331,23 @@ struct ServerAPITests {
         again.kill(SIGTERM)
         #expect(try await again.waitForExit() == 0)
     }
+
+    @Test("arcadia demo runs its tour (provision, snapshot, DNS, a rollback leaving nothing, sync, drift), serves, and stops on SIGINT")
+    func demo() async throws {
+        let demo = try ChildProcess(["demo", "--port", "0"])
+        defer { demo.kill() }
+        var output = ""
+        for _ in 0..<600 where !output.contains("tour done") && !output.contains("tour stopped") {
+            try await Task.sleep(for: .milliseconds(100))
+            output = String(decoding: demo.stdout.withLock { $0 }, as: UTF8.self)
+        }
+        #expect(output.contains("tour done"), "\(output)")
+        #expect(output.contains("admin token (shown once") && output.contains("listening on http://127.0.0.1:"))
+        #expect(output.contains("[1/6] provision-droplet: completed") && output.contains("[2/6] snapshot-droplet: completed"))
+        #expect(output.contains("[3/6] upsert-dns: completed") && output.contains("[4/6] provision-droplet: rolled_back"))
+        #expect(output.contains("droplets left behind by the failed saga: 0"))
+        #expect(output.contains("[5/6] inventory sync: succeeded") && output.contains("[6/6] drift: 0 missing, 0 changed, 0 orphaned"))
+        demo.kill(SIGINT)
+        #expect(try await demo.waitForExit() == 0)
+    }
 }

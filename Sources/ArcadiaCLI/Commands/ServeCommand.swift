@@ -54,14 +54,29 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         CLIEnvironment.bootstrapLogging(.info)
+        try await Self.runControlPlane(
+            database: try database.url(), engine: engine.configuration, digitalOcean: digitalOcean, fakeDo: fakeDo ? SimulatorSettings() : nil,
+            server: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes), concurrency: concurrency,
+            syncIntervalSeconds: syncIntervalSeconds)
+    }
+
+    /// Runs the server, workers and schedulers until SIGTERM or SIGINT; `fakeDo` starts a simulator
+    /// in-process with those settings; `onRunning` runs once the server listens (the demo's tour).
+    static func runControlPlane(
+        database url: DatabaseURL, engine engineConfiguration: SagaEngineConfiguration, digitalOcean: DigitalOceanOptions,
+        fakeDo: SimulatorSettings?, server: ServerConfiguration, concurrency: Int, syncIntervalSeconds syncInterval: Double,
+        onRunning: @escaping @Sendable (ControlPlaneParts) async -> Void = { _ in }
+    ) async throws {
         let logger = Logger(label: "arcadia.serve")
-        var digitalOcean = self.digitalOcean
+        var digitalOcean = digitalOcean
         var simulator: RunningFakeDigitalOcean?
-        if fakeDo {
+        if let settings = fakeDo {
             let provisioning = "fake_" + UUID().uuidString
             let inventory = "fake_ro_" + UUID().uuidString
             let running = try await RunningFakeDigitalOcean.start(
-                .init(host: "127.0.0.1", port: 0, seed: UInt64.random(in: 1...UInt64.max), tokens: [provisioning: .write, inventory: .read]),
+                .init(
+                    host: "127.0.0.1", port: 0, seed: UInt64.random(in: 1...UInt64.max), tokens: [provisioning: .write, inventory: .read],
+                    settings: settings),
                 logger: Logger(label: "arcadia.fake-do"))
             simulator = running
             digitalOcean.apiURL = running.baseURL
@@ -69,17 +84,17 @@ struct ServeCommand: AsyncParsableCommand {
             digitalOcean.inventoryToken = inventory
             logger.notice("DigitalOcean simulator running in-process", metadata: ["do.url": "\(running.baseURL)"])
         }
-        let (url, engineConfiguration, concurrency) = (try database.url(), engine.configuration, self.concurrency)
-        let server = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
-        let syncInterval = syncIntervalSeconds
         let options = digitalOcean
+        let simulatorURL = simulator?.baseURL
         // The engine's and the store's metrics, for /metrics.
         let registry = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: registry)
         do {
             try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger, metricsFactory: metricsFactory) { store in
+                var adminToken: String?
                 if try await !store.hasLiveTokens() {
                     let (_, secret) = try await TokenIssuer(store: store).issue(name: "initial admin", role: .admin)
+                    adminToken = secret
                     Self.emit("admin token (shown once; keep it): \(secret)")
                 }
                 let engine = SagaEngine(
@@ -89,12 +104,17 @@ struct ServeCommand: AsyncParsableCommand {
                 let inventorySync = try WorkerCommand.inventorySync(
                     store: store, digitalOcean: options, intervalSeconds: syncInterval == 0 ? 900 : syncInterval, logger: logger)
                 if let inventorySync, syncInterval > 0 { services.append(InventoryScheduler(sync: inventorySync, logger: logger)) }
+                let token = adminToken
                 services.append(
                     try buildApplication(
                         configuration: server, engine: engine, store: store, inventorySync: inventorySync, metrics: registry, logger: logger
                     ) { port in
                         Self.emit("listening on http://\(server.host):\(port)")
                         logger.notice("listening", metadata: ["http.port": "\(port)"])
+                        let parts = ControlPlaneParts(
+                            engine: engine, store: store, inventorySync: inventorySync, digitalOcean: options, simulatorURL: simulatorURL, port: port,
+                            adminToken: token)
+                        Task { await onRunning(parts) }
                     })
                 var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
                 group.maximumGracefulShutdownDuration = .seconds(30)
