@@ -320,6 +320,13 @@ struct ServerAPITests {
         #expect(listedStatus == 200 && listed["resources"]?.arrayValue?.isEmpty == false)
         let runs = try await call("GET", "/api/v1/inventory/runs").1
         #expect(runs["runs"]?.arrayValue?.count == 1)
+        // DigitalOcean requests by purpose and status, the rate limit left, the sync's duration.
+        let afterSync = try await HTTPClient.shared.execute(metricsRequest, timeout: .seconds(30))
+        let metricsText = String(buffer: try await afterSync.body.collect(upTo: 1 << 20))
+        for name in ["arcadia_do_requests_total", "arcadia_do_ratelimit_remaining", "arcadia_inventory_sync_duration_seconds"] {
+            #expect(metricsText.contains(name), "\(name) missing")
+        }
+        #expect(metricsText.contains(#"purpose="inventory""#) && !metricsText.contains("droplet_id"))
         server.kill(SIGTERM)
         #expect(try await server.waitForExit() == 0)
 

@@ -6,6 +6,7 @@ import CloudOps
 import FakeDigitalOcean
 import Foundation
 import Logging
+import Metrics
 import Prometheus
 import SagaEngine
 import ServiceLifecycle
@@ -89,6 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
         // The engine's and the store's metrics, for /metrics.
         let registry = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: registry)
+        // The DigitalOcean client and the inventory sync report through the process-wide factory.
+        MetricsSystem.bootstrap(metricsFactory)
         do {
             try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger, metricsFactory: metricsFactory) { store in
                 var adminToken: String?

@@ -1,6 +1,7 @@
 import DigitalOcean
 import Foundation
 import Logging
+import Metrics
 import SagaEngine
 
 /// Reads the whole DigitalOcean account with the read-only `inventory` token and brings
@@ -113,6 +114,8 @@ public struct InventorySync: Sendable {
         run.requests = client.requests.value - requestsBefore
         run.status = run.errors.isEmpty ? .succeeded : (run.kinds.isEmpty ? .failed : .partial)
         try await finish(run)
+        Timer(label: "arcadia_inventory_sync_duration_seconds", dimensions: [("status", run.status.rawValue)]).recordSeconds(
+            (run.finishedAt ?? clock()).timeIntervalSince(run.startedAt))
         logger.info(
             "inventory sync finished",
             metadata: ["sync.id": "\(run.id)", "sync.status": "\(run.status.rawValue)", "sync.requests": "\(run.requests)"])

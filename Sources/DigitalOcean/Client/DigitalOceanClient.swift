@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -146,6 +147,7 @@ public final class DigitalOceanClient: Sendable {
                 result = APIResponse(
                     status: Int(response.status.code), headers: headers, body: Data(bytes.readableBytesView), operation: operation, attempts: attempt)
             } catch {
+                Counter(label: "arcadia_do_requests_total", dimensions: [("purpose", "\(purpose)"), ("status", "error")]).increment()
                 if configuration.pacesRequests { await pacer.complete(status: nil, headers: nil) }
                 // A cancelled task stops here, never retries: the caller is gone.
                 if Task.isCancelled || error is CancellationError { throw CancellationError() }
@@ -162,6 +164,11 @@ public final class DigitalOceanClient: Sendable {
                 throw failure
             }
             let limits = RateLimitStatus(header: { result.headers[$0] })
+            // Metrics by token purpose and status only (no ids): low cardinality.
+            Counter(label: "arcadia_do_requests_total", dimensions: [("purpose", "\(purpose)"), ("status", String(result.status))]).increment()
+            if let limits {
+                Gauge(label: "arcadia_do_ratelimit_remaining", dimensions: [("purpose", "\(purpose)")]).record(limits.remaining)
+            }
             if configuration.pacesRequests { await pacer.complete(status: result.status, headers: limits) }
             if (200..<300).contains(result.status) { return result }
 
