@@ -5,6 +5,7 @@ import FakeDigitalOcean
 import Foundation
 import NIOHTTP1
 import SagaEngine
+import Synchronization
 import Testing
 
 /// Inventory sync, presence and drift against the simulator over HTTP, on every backend.
@@ -478,14 +479,27 @@ struct InventoryTests {
             try await Self.settle(cloud)
             let url = try DatabaseURL.parse(cloud.databaseURL)
             let configuration = InventorySyncConfiguration(interval: .milliseconds(200))
+            // Fulfilled once the schedules have run four syncs between them.
+            let scheduled = Mutex(0)
+            let enough = OneShot<Void>()
+            let counted: @Sendable (SyncRun) -> Void = { run in
+                guard run.status == .succeeded else { return }
+                if scheduled.withLock({ count in
+                    count += 1
+                    return count == 4
+                }) {
+                    enough.fulfil(())
+                }
+            }
             try await StoreFactory.withStore(url, migrate: false, logger: TestDatabase.logger) { other in
                 let schedulers = [
-                    InventoryScheduler(sync: try cloud.inventorySync(configuration, holder: "worker-a"), checkEvery: .milliseconds(20)),
+                    InventoryScheduler(
+                        sync: try cloud.inventorySync(configuration, holder: "worker-a"), checkEvery: .milliseconds(20), onRun: counted),
                     InventoryScheduler(
                         sync: try InventorySync(
                             client: cloud.services.inventory!, store: other, configuration: configuration, holder: "worker-b",
                             clock: { cloud.simulator.simulator.now }, logger: TestDatabase.logger),
-                        checkEvery: .milliseconds(20)),
+                        checkEvery: .milliseconds(20), onRun: counted),
                 ]
                 // Both also try on demand, all the time.
                 let refused = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -507,10 +521,8 @@ struct InventoryTests {
                     }
                     var refused = 0
                     for _ in 0..<2 { refused += try await group.next() ?? 0 }
-                    // Let the schedules run until there are enough finished runs, then stop them.
-                    while try await cloud.store.syncRuns(limit: 100).filter({ $0.trigger == "scheduled" && $0.status == .succeeded }).count < 4 {
-                        try await Task.sleep(for: .milliseconds(20))
-                    }
+                    // Let the schedules run until they have run enough syncs, then stop them.
+                    await enough.value(orOnCancel: ())
                     group.cancelAll()
                     return refused
                 }

@@ -274,13 +274,7 @@ struct ServerAPITests {
         let database = "sqlite:" + directory.appendingPathComponent("a.sqlite").path
         let server = try ChildProcess(["serve", "--database", database, "--port", "0", "--fake-do", "--sync-interval-seconds", "0"])
         defer { server.kill() }
-        try await server.waitForLine(containing: "http.port=")
-        // Standard output carries the lines for people and scripts; it may trail standard error a little.
-        var output = ""
-        for _ in 0..<100 where !output.contains("listening on ") {
-            output = String(decoding: server.stdout.withLock { $0 }, as: UTF8.self)
-            if !output.contains("listening on ") { try await Task.sleep(for: .milliseconds(20)) }
-        }
+        let output = try await server.waitForOutput(containing: "listening on ")
         let token = try #require(output.split(separator: "\n").first { $0.hasPrefix("admin token") }?.split(separator: " ").last.map(String.init))
         let address = try #require(output.split(separator: "\n").first { $0.hasPrefix("listening on ") }?.dropFirst("listening on ".count))
         func call(_ method: String, _ path: String, _ body: String? = nil) async throws -> (Int, [String: JSONValue]) {
@@ -298,12 +292,9 @@ struct ServerAPITests {
         let (status, saga) = try await call("POST", "/api/v1/sagas", #"{"template": "test-echo", "inputs": {"steps": 2}}"#)
         #expect(status == 201)
         let id = try #require(saga["id"]?.stringValue)
-        var shown: [String: JSONValue] = [:]
-        for _ in 0..<200 {
-            shown = try await call("GET", "/api/v1/sagas/\(id)").1
-            if shown["status"] == "completed" { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        // The worker says when the saga is finished (its log, at debug level in tests).
+        try await server.waitForLine(containing: "saga finished")
+        let shown = try await call("GET", "/api/v1/sagas/\(id)").1
         #expect(shown["status"] == "completed")
         // Metrics in the Prometheus text format, from the engine that ran the saga.
         var metricsRequest = HTTPClientRequest(url: String(address) + "/metrics")
@@ -343,11 +334,8 @@ struct ServerAPITests {
     func demo() async throws {
         let demo = try ChildProcess(["demo", "--port", "0"])
         defer { demo.kill() }
-        var output = ""
-        for _ in 0..<600 where !output.contains("tour done") && !output.contains("tour stopped") {
-            try await Task.sleep(for: .milliseconds(100))
-            output = String(decoding: demo.stdout.withLock { $0 }, as: UTF8.self)
-        }
+        // The tour ends with "tour done", or "tour stopped: …" (reported by the expectations below).
+        let output = try await demo.waitForOutput(containing: "tour done", "tour stopped", timeout: .seconds(120))
         #expect(output.contains("tour done"), "\(output)")
         #expect(output.contains("admin token (shown once") && output.contains("listening on http://127.0.0.1:"))
         #expect(output.contains("[1/6] provision-droplet: completed") && output.contains("[2/6] snapshot-droplet: completed"))

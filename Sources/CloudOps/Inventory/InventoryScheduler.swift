@@ -11,12 +11,18 @@ public struct InventoryScheduler: Service {
     public let sync: InventorySync
     let checkEvery: Duration
     let logger: Logger
+    let onRun: @Sendable (SyncRun) -> Void
 
-    /// Creates a scheduler; `checkEvery` defaults to a tenth of the interval, at most a minute.
-    public init(sync: InventorySync, checkEvery: Duration? = nil, logger: Logger = Logger(label: "arcadia.inventory")) {
+    /// Creates a scheduler; `checkEvery` defaults to a tenth of the interval, at most a minute;
+    /// `onRun` hears of each sync it ran.
+    public init(
+        sync: InventorySync, checkEvery: Duration? = nil, logger: Logger = Logger(label: "arcadia.inventory"),
+        onRun: @escaping @Sendable (SyncRun) -> Void = { _ in }
+    ) {
         self.sync = sync
         self.checkEvery = checkEvery ?? min(sync.configuration.interval / 10, .seconds(60))
         self.logger = logger
+        self.onRun = onRun
     }
 
     public func run() async throws {
@@ -25,6 +31,7 @@ public struct InventoryScheduler: Service {
             while !Task.isCancelled {
                 do {
                     if let run = try await sync.syncIfDue() {
+                        onRun(run)
                         logger.info("scheduled inventory sync done", metadata: ["sync.id": "\(run.id)", "sync.status": "\(run.status.rawValue)"])
                     } else {
                         logger.debug("inventory sync not started: another is running or one ran within the interval")

@@ -53,13 +53,13 @@ final class ChildProcess: Sendable {
             }
             guard !complete.isEmpty else { return }
             self.lines.withLock { $0.append(contentsOf: complete) }
-            let waiters = self.signal.withLock { waiters in
-                defer { waiters.removeAll() }
-                return waiters
-            }
-            for waiter in waiters { waiter.fulfil(()) }
+            self.wake()
         }
-        Self.pump(outputPipe) { [weak self] data in self?.stdout.withLock { $0.append(data) } }
+        Self.pump(outputPipe) { [weak self] data in
+            guard let self else { return }
+            self.stdout.withLock { $0.append(data) }
+            self.wake()
+        }
         try process.run()
     }
 
@@ -79,17 +79,42 @@ final class ChildProcess: Sendable {
     }
 
     private func waitForLineUnexplained(containing text: String, timeout: Duration) async throws -> String {
-        try await withTimeout(timeout, "waiting for '\(text)' from arcadia (pid \(pid))") {
+        try await waitUntil(timeout, "waiting for '\(text)' from arcadia (pid \(pid))") {
+            self.lines.withLock { $0.first { $0.contains(text) } }
+        }
+    }
+
+    /// Waits until standard output contains one of `texts`; returns all of standard output so far.
+    @discardableResult
+    func waitForOutput(containing texts: String..., timeout: Duration = .seconds(60)) async throws -> String {
+        try await waitUntil(timeout, "waiting for '\(texts.joined(separator: "' or '"))' on the standard output of arcadia (pid \(pid))") {
+            let output = String(decoding: self.stdout.withLock { $0 }, as: UTF8.self)
+            return texts.contains { output.contains($0) } ? output : nil
+        }
+    }
+
+    /// Looks again each time the child writes, until `look` finds something.
+    private func waitUntil<T: Sendable>(_ timeout: Duration, _ what: String, _ look: @escaping @Sendable () -> T?) async throws -> T {
+        try await withTimeout(timeout, what) {
             while !Task.isCancelled {
-                if let line = self.lines.withLock({ $0.first { $0.contains(text) } }) { return line }
+                if let found = look() { return found }
                 let wait = OneShot<Void>()
                 self.signal.withLock { $0.append(wait) }
-                // A line that arrived between the look above and registering is seen here.
-                if self.lines.withLock({ $0.contains { $0.contains(text) } }) { wait.fulfil(()) }
+                // Output that arrived between the look above and registering is seen here.
+                if look() != nil { wait.fulfil(()) }
                 await wait.value(orOnCancel: ())
             }
             throw CancellationError()
         }
+    }
+
+    /// Wakes every waiter: the child wrote something.
+    private func wake() {
+        let waiters = signal.withLock { waiters in
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for waiter in waiters { waiter.fulfil(()) }
     }
 
     func kill(_ signal: Int32 = SIGKILL) { _ = Foundation.kill(process.processIdentifier, signal) }
