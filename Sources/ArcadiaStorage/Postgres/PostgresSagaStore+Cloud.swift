@@ -72,15 +72,6 @@ extension PostgresSagaStore: CloudStore {
         }
     }
 
-    package func removeResource(kind: String, providerID: String) async throws {
-        try await transaction { connection in
-            try await self.execute(
-                "DELETE FROM cloud_resources WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID)", on: connection)
-            try await self.execute(
-                "DELETE FROM cloud_presence WHERE provider = 'digitalocean' AND kind = \(kind) AND provider_id = \(providerID)", on: connection)
-        }
-    }
-
     package func putProvisioned(_ resource: ProvisionedResource) async throws {
         let spec = try JSONValue.encodeToString(resource.spec)
         try await execute(

@@ -72,15 +72,6 @@ extension SQLiteSagaStore: CloudStore {
         }
     }
 
-    package func removeResource(kind: String, providerID: String) async throws {
-        try await db.transaction { c in
-            try c.execute(
-                "DELETE FROM cloud_resources WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2", [.text(kind), .text(providerID)])
-            try c.execute(
-                "DELETE FROM cloud_presence WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2", [.text(kind), .text(providerID)])
-        }
-    }
-
     package func putProvisioned(_ resource: ProvisionedResource) async throws {
         let binds: [SQLiteData] = [
             .text(resource.provider), .text(resource.kind), .text(resource.providerID), try .json(resource.spec), .uuid(resource.sagaID),

@@ -12,8 +12,6 @@ public protocol CloudStore: Sendable {
     func resource(kind: String, providerID: String) async throws -> CloudResource?
     /// Marks the row deleted at `at` (no-op when absent or already deleted).
     func markResourceDeleted(kind: String, providerID: String, at: Date) async throws
-    /// Removes the row (a compensation undoing a registration).
-    func removeResource(kind: String, providerID: String) async throws
 
     /// Writes the desired state: inserts it with version 1, or replaces the spec and increases the
     /// version when the spec differs.
