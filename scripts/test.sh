@@ -18,6 +18,10 @@ if [ -z "${ARCADIA_SCHEMATHESIS:-}" ]; then
   ARCADIA_SCHEMATHESIS="$(scripts/install-schemathesis.sh)" || { echo "warning: could not install schemathesis" >&2; ARCADIA_SCHEMATHESIS=; }
   export ARCADIA_SCHEMATHESIS
 fi
+# Chromium and chromedriver, for the dashboard's browser test.
+if [ "$CI" = true ] || [ "$(id -u)" = 0 ]; then
+  scripts/install-chromium.sh || echo "warning: could not install chromium" >&2
+fi
 echo "swift: $(swift --version 2>&1 | head -n 1)"
 echo "PostgreSQL: ${ARCADIA_TEST_DATABASE_URL:-${POSTGRES_HOSTNAME:-?}:${POSTGRES_PORT:-5432}}"
 if [ "${ARCADIA_CHECK_FORMAT:-1}" = 1 ] && swift format --version >/dev/null 2>&1; then

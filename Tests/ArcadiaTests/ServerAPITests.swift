@@ -23,12 +23,13 @@ struct ServerAPITests {
         var revoked: String
     }
 
-    /// Runs `body` against a server on a fresh database with a worker, and one token per role.
+    /// Runs `body` against a server on a fresh database (its URL the last argument) with a worker,
+    /// and one token per role.
     static func withServer(
         _ backend: Backend, maxBodyBytes: Int = 1 << 20,
-        _ body: @Sendable (any TestClientProtocol, Tokens, SagaEngine, any ArcadiaStore) async throws -> Void
+        _ body: @Sendable (any TestClientProtocol, Tokens, SagaEngine, any ArcadiaStore, String) async throws -> Void
     ) async throws {
-        try await TestDatabase.withStore(backend) { store, _ in
+        try await TestDatabase.withStore(backend) { store, databaseURL in
             let engine = SagaEngine(store: store, registry: .testing, configuration: TestDatabase.fastConfiguration, logger: TestDatabase.logger)
             let issuer = TokenIssuer(store: store)
             let revoked = try await issuer.issue(name: "old", role: .admin)
@@ -43,7 +44,7 @@ struct ServerAPITests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 2)).run() }
                 defer { group.cancelAll() }
-                try await app.test(.live) { client in try await body(client, tokens, engine, store) }
+                try await app.test(.live) { client in try await body(client, tokens, engine, store, databaseURL) }
             }
         }
     }
@@ -68,7 +69,7 @@ struct ServerAPITests {
 
     @Test("healthz needs no token; every other route needs a valid one (missing, malformed, unknown, revoked: 401 JSON)", arguments: Backend.enabled)
     func authentication(backend: Backend) async throws {
-        try await Self.withServer(backend) { client, tokens, _, store in
+        try await Self.withServer(backend) { client, tokens, _, store, _ in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(try health.status == .ok && (Self.json(health))["status"] == "ok")
             #expect(health.headers[HTTPField.Name("X-Request-Id")!] != nil)
@@ -94,7 +95,7 @@ struct ServerAPITests {
         "sagas: start (201, or 200 for a known idempotency key), read with steps and events, list with filters; roles enforced",
         arguments: Backend.enabled)
     func sagas(backend: Backend) async throws {
-        try await Self.withServer(backend) { client, tokens, engine, _ in
+        try await Self.withServer(backend) { client, tokens, engine, _, _ in
             let body = #"{"template": "test-echo", "inputs": {"steps": 2}, "idempotency_key": "api-1"}"#
             for token in [tokens.viewer, tokens.tenant] {
                 let refused = try await client.execute(
@@ -154,7 +155,7 @@ struct ServerAPITests {
         "bad input is a clear 4xx, never a 5xx: malformed JSON, wrong types, unknown template or inputs, oversized body, bad ids and filters",
         arguments: Backend.enabled)
     func badInput(backend: Backend) async throws {
-        try await Self.withServer(backend, maxBodyBytes: 4096) { client, tokens, _, _ in
+        try await Self.withServer(backend, maxBodyBytes: 4096) { client, tokens, _, _, _ in
             let cases: [(String, HTTPRequest.Method, String?, HTTPResponse.Status, String)] = [
                 ("/api/v1/sagas", .post, #"{"template": "test-echo""#, .badRequest, "bad_request"),
                 ("/api/v1/sagas", .post, #"{"template": 5}"#, .badRequest, "bad_request"),
@@ -193,7 +194,7 @@ struct ServerAPITests {
 
     @Test("saga operations, inventory and drift routes: roles, 404 and 409, and 503 without an inventory token", arguments: Backend.enabled)
     func operationsAndInventory(backend: Backend) async throws {
-        try await Self.withServer(backend) { client, tokens, engine, _ in
+        try await Self.withServer(backend) { client, tokens, engine, _, _ in
             let started = try await client.execute(
                 uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.operatorToken),
                 body: ByteBuffer(string: #"{"template": "test-sleep", "inputs": {"seconds": 3600}}"#))
@@ -247,7 +248,7 @@ struct ServerAPITests {
         }
         #expect(routes.count >= 5)
         let documented = routes
-        try await Self.withServer(.sqlite) { client, tokens, _, _ in
+        try await Self.withServer(.sqlite) { client, tokens, _, _, _ in
             for (path, method) in documented {
                 let uri = path.replacingOccurrences(of: "{id}", with: UUID().uuidString)
                 let response = try await client.execute(

@@ -7,6 +7,8 @@ public protocol AccessTokenStore: Sendable {
     func insertToken(_ token: AccessToken, secretHash: String) async throws
     /// The token whose secret hashes to `secretHash`, revoked or not.
     func token(secretHash: String) async throws -> AccessToken?
+    /// The token with this id and the hash of its secret (which signs its browser sessions).
+    func tokenWithHash(id: UUID) async throws -> (token: AccessToken, secretHash: String)?
     /// Every token, newest first.
     func tokens() async throws -> [AccessToken]
     /// Revokes a token; false when there is no such live token.

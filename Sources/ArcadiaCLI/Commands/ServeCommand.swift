@@ -44,6 +44,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes (larger: 413).")
     var maxBodyBytes: Int = 1 << 20
 
+    @Flag(
+        help:
+            "Send the dashboard's cookies without Secure: only for a plain-HTTP server reached by a name other than localhost (put TLS in front instead)."
+    )
+    var insecureCookies = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
@@ -57,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         CLIEnvironment.bootstrapLogging(.info)
         try await Self.runControlPlane(
             database: try database.url(), engine: engine.configuration, digitalOcean: digitalOcean, fakeDo: fakeDo ? SimulatorSettings() : nil,
-            server: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes), concurrency: concurrency,
+            server: ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: !insecureCookies),
+            concurrency: concurrency,
             syncIntervalSeconds: syncIntervalSeconds)
     }
 

@@ -1,5 +1,4 @@
 import ArcadiaServer
-import ArcadiaStorage
 import ArgumentParser
 import CloudOps
 import Logging
@@ -10,7 +9,7 @@ struct DriftCommand: AsyncParsableCommand {
         commandName: "drift", abstract: "Report missing, changed and orphaned resources against the last inventory sync.",
         discussion: "Act on one item with the `reconcile` template (inputs kind, provider_id, action).")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var target: TargetOptions
 
     @Flag(help: "Print {\"missing\": [...], \"changed\": [...], \"orphaned\": [...], \"in_sync\": N}.")
     var json = false
@@ -19,17 +18,20 @@ struct DriftCommand: AsyncParsableCommand {
     var detailedExitCode = false
 
     @Option(help: "Seconds a managed resource without desired state must have existed to count as orphaned (younger: its saga may still run).")
-    var orphanMinimumAgeSeconds: Double = 1800
+    var orphanMinimumAgeSeconds: Double?
 
     func validate() throws {
-        guard orphanMinimumAgeSeconds >= 0 else { throw ValidationError("--orphan-minimum-age-seconds must not be negative") }
+        if let age = orphanMinimumAgeSeconds {
+            guard age >= 0 else { throw ValidationError("--orphan-minimum-age-seconds must not be negative") }
+            if target.isRemote { throw ValidationError("--orphan-minimum-age-seconds works on the database only; a server uses its own") }
+        }
     }
 
     func run() async throws {
         CLIEnvironment.bootstrapLogging(.warning)
-        let age = orphanMinimumAgeSeconds
-        let report = try await StoreFactory.withStore(try database.url(), logger: Logger(label: "arcadia.cli")) { store in
-            try await DriftDetector(store: store, orphanMinimumAge: age).report()
+        let age = orphanMinimumAgeSeconds ?? 1800
+        let report = try await target.withInventoryOperations(logger: Logger(label: "arcadia.cli"), orphanMinimumAge: age) { inventory in
+            try await inventory.drift()
         }
         print(json ? InventoryJSON.encode(report) : InventoryPrinter.drift(report))
         if detailedExitCode && !(report.missing.isEmpty && report.changed.isEmpty && report.orphaned.isEmpty) { throw ExitCode(4) }

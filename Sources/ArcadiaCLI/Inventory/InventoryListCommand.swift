@@ -1,5 +1,4 @@
 import ArcadiaServer
-import ArcadiaStorage
 import ArgumentParser
 import CloudOps
 import Logging
@@ -8,7 +7,7 @@ import Logging
 struct InventoryListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Show the inventory (live resources unless --deleted).")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var target: TargetOptions
 
     @Option(help: "Only this kind (\(InventoryKind.names.joined(separator: ", "))).")
     var kind: String?
@@ -28,8 +27,8 @@ struct InventoryListCommand: AsyncParsableCommand {
     func run() async throws {
         CLIEnvironment.bootstrapLogging(.warning)
         let (kind, deleted, json) = (self.kind, self.deleted, self.json)
-        let rows = try await StoreFactory.withStore(try database.url(), logger: Logger(label: "arcadia.cli")) { store in
-            try await store.resources(kind: kind, includeDeleted: deleted)
+        let rows = try await target.withInventoryOperations(logger: Logger(label: "arcadia.cli")) { inventory in
+            try await inventory.resources(kind: kind, includeDeleted: deleted)
         }
         print(json ? InventoryJSON.encode(rows.map(InventoryJSON.Resource.init)) : InventoryPrinter.resources(rows))
     }

@@ -1,5 +1,4 @@
 import ArcadiaServer
-import ArcadiaStorage
 import ArgumentParser
 import CloudOps
 import Logging
@@ -8,7 +7,7 @@ import Logging
 struct InventoryRunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "Show the latest inventory syncs, newest first.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var target: TargetOptions
 
     @Option(help: "At most this many (1 to 1000).")
     var limit: Int = 20
@@ -23,8 +22,8 @@ struct InventoryRunsCommand: AsyncParsableCommand {
     func run() async throws {
         CLIEnvironment.bootstrapLogging(.warning)
         let (limit, json) = (self.limit, self.json)
-        let runs = try await StoreFactory.withStore(try database.url(), logger: Logger(label: "arcadia.cli")) { store in
-            try await store.syncRuns(limit: limit)
+        let runs = try await target.withInventoryOperations(logger: Logger(label: "arcadia.cli")) { inventory in
+            try await inventory.runs(limit: limit)
         }
         print(json ? InventoryJSON.encode(runs.map(InventoryJSON.Run.init)) : runs.map(InventoryPrinter.run).joined(separator: "\n\n"))
     }

@@ -6,7 +6,7 @@ struct SagaCommand: AsyncParsableCommand {
         commandName: "saga", abstract: "Start, run, inspect and operate sagas.",
         subcommands: [
             SagaStartCommand.self, SagaRunCommand.self, SagaListCommand.self, SagaShowCommand.self,
-            SagaCancelCommand.self, SagaKillCommand.self, SagaRetryCommand.self, SagaResumeCommand.self,
+            SagaWatchCommand.self, SagaCancelCommand.self, SagaKillCommand.self, SagaRetryCommand.self, SagaResumeCommand.self,
             SagaTemplatesCommand.self,
         ])
 }

@@ -16,10 +16,10 @@ public struct APIError: Error, Sendable, Hashable {
         self.details = details
     }
 
-    static func unauthorized(_ message: String) -> APIError { APIError(401, "unauthorized", message) }
-    static func forbidden(_ message: String) -> APIError { APIError(403, "forbidden", message) }
-    static func notFound(_ message: String) -> APIError { APIError(404, "not_found", message) }
-    static func badRequest(_ message: String, details: [String] = []) -> APIError { APIError(400, "bad_request", message, details: details) }
+    package static func unauthorized(_ message: String) -> APIError { APIError(401, "unauthorized", message) }
+    package static func forbidden(_ message: String) -> APIError { APIError(403, "forbidden", message) }
+    package static func notFound(_ message: String) -> APIError { APIError(404, "not_found", message) }
+    package static func badRequest(_ message: String, details: [String] = []) -> APIError { APIError(400, "bad_request", message, details: details) }
 
     /// The JSON body.
     var body: Data {

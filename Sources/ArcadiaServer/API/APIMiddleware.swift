@@ -8,14 +8,18 @@ package import OpenAPIRuntime
 /// In front of every route: keeps or makes a request id, limits the body, authenticates the bearer
 /// token (every route but `/healthz`), and turns every failure into the JSON error body with the
 /// right status (never a 500 for bad input).
-struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
+struct APIMiddleware: RouterMiddleware {
+    typealias Context = ArcadiaRequestContext
     let issuer: TokenIssuer
+    let throttle: AuthThrottle
     let maxBodyBytes: Int
     let logger: Logger
 
     static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The dashboard's pages have their own sessions and HTML errors.
+        if Dashboard.serves(request.uri.path) { return try await next(request, context) }
         let requestID = request.headers[Self.requestIDField].flatMap { $0.count <= 200 ? $0 : nil } ?? UUID().uuidString.lowercased()
         var response: Response
         do {
@@ -42,10 +46,14 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError.unauthorized("missing Authorization: Bearer <token> (create one with `arcadia token create`)")
         }
         guard header.lowercased().hasPrefix("bearer ") else { throw APIError.unauthorized("the Authorization header must be Bearer <token>") }
+        if let wait = await throttle.retryAfter(context.clientKey) {
+            throw APIError(429, "too_many_failures", "too many bad tokens from this address; try again in \(wait) s")
+        }
         let token: AccessToken
         do {
             token = try await issuer.authenticate(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
         } catch let error as AccessError {
+            await throttle.recordFailure(context.clientKey)
             throw APIError.unauthorized(error.message)
         }
         await issuer.recordUse(token)

@@ -5,11 +5,22 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var port: Int
     /// Request bodies over this many bytes get 413.
     public var maxBodyBytes: Int
+    /// Failed authentications (bad tokens, bad logins) one client address may make per minute
+    /// before it is refused with 429 for the rest of the minute.
+    public var maxFailedAuthenticationsPerMinute: Int
+    /// Whether the dashboard's cookies carry `Secure` (browsers still accept them from
+    /// `http://localhost`); off only for a plain-HTTP server reached by another name.
+    public var secureCookies: Bool
 
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 4000, maxBodyBytes: Int = 1 << 20) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 4000, maxBodyBytes: Int = 1 << 20, maxFailedAuthenticationsPerMinute: Int = 20,
+        secureCookies: Bool = true
+    ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.maxFailedAuthenticationsPerMinute = maxFailedAuthenticationsPerMinute
+        self.secureCookies = secureCookies
     }
 }

@@ -14,8 +14,8 @@ public enum InventoryJSON {
     }
 
     /// A sync run with its totals beside the counts per kind.
-    public struct Run: Encodable, Sendable {
-        let run: SyncRun
+    public struct Run: Codable, Sendable {
+        package let run: SyncRun
 
         /// Wraps a run.
         public init(run: SyncRun) { self.run = run }
@@ -23,6 +23,24 @@ public enum InventoryJSON {
         private enum Keys: String, CodingKey {
             case id, trigger, holder, status, startedAt = "started_at", finishedAt = "finished_at", kinds, requests, errors, added, changed
             case unchanged, deleted, missing
+        }
+
+        /// Reads what ``encode(to:)`` wrote (the remote CLI); the totals are recomputed from the kinds.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            let text = try c.decode(String.self, forKey: .id)
+            guard let id = UUID(uuidString: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "'\(text)' is not a UUID")
+            }
+            let statusText = try c.decode(String.self, forKey: .status)
+            guard let status = SyncRun.Status(rawValue: statusText) else {
+                throw DecodingError.dataCorruptedError(forKey: .status, in: c, debugDescription: "'\(statusText)' is not a sync status")
+            }
+            run = SyncRun(
+                id: id, trigger: try c.decode(String.self, forKey: .trigger), holder: try c.decode(String.self, forKey: .holder), status: status,
+                startedAt: try c.decode(Date.self, forKey: .startedAt), finishedAt: try c.decodeIfPresent(Date.self, forKey: .finishedAt),
+                kinds: try c.decode([String: SyncKindCounts].self, forKey: .kinds), requests: try c.decode(Int.self, forKey: .requests),
+                errors: try c.decode([SyncFailure].self, forKey: .errors))
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -46,8 +64,8 @@ public enum InventoryJSON {
     }
 
     /// One inventory row.
-    public struct Resource: Encodable, Sendable {
-        let resource: CloudResource
+    public struct Resource: Codable, Sendable {
+        package let resource: CloudResource
 
         /// Wraps a row.
         public init(resource: CloudResource) { self.resource = resource }
@@ -56,6 +74,24 @@ public enum InventoryJSON {
             case kind, providerID = "provider_id", name, region, sizeSlug = "size_slug", status, tags, managed, attributes
             case creatingSagaID = "creating_saga_id", deploymentID = "deployment_id", tenantID = "tenant_id", hourlyPrice = "hourly_price"
             case firstSeenAt = "first_seen_at", lastSeenAt = "last_seen_at", deletedAt = "deleted_at", missedSyncs = "missed_syncs"
+        }
+
+        /// Reads what ``encode(to:)`` wrote (the remote CLI).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            let price = try c.decodeIfPresent(String.self, forKey: .hourlyPrice)
+            resource = CloudResource(
+                kind: try c.decode(String.self, forKey: .kind), providerID: try c.decode(String.self, forKey: .providerID),
+                name: try c.decode(String.self, forKey: .name), region: try c.decodeIfPresent(String.self, forKey: .region),
+                sizeSlug: try c.decodeIfPresent(String.self, forKey: .sizeSlug), status: try c.decodeIfPresent(String.self, forKey: .status),
+                tags: try c.decode([String].self, forKey: .tags), attributes: try c.decode([String: JSONValue].self, forKey: .attributes),
+                managed: try c.decode(Bool.self, forKey: .managed),
+                creatingSagaID: try c.decodeIfPresent(String.self, forKey: .creatingSagaID).flatMap(UUID.init(uuidString:)),
+                deploymentID: try c.decodeIfPresent(String.self, forKey: .deploymentID),
+                tenantID: try c.decodeIfPresent(String.self, forKey: .tenantID),
+                hourlyPrice: price.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
+                missedSyncs: try c.decode(Int.self, forKey: .missedSyncs), firstSeenAt: try c.decode(Date.self, forKey: .firstSeenAt),
+                lastSeenAt: try c.decode(Date.self, forKey: .lastSeenAt), deletedAt: try c.decodeIfPresent(Date.self, forKey: .deletedAt))
         }
 
         public func encode(to encoder: any Encoder) throws {

@@ -3,59 +3,59 @@ public import SagaEngine
 
 /// The JSON shape of a saga printed by `saga show --json`, `saga run --json` and friends, and
 /// answered by `GET /api/v1/sagas/{id}`.
-public struct SagaJSON: Encodable, Sendable {
+public struct SagaJSON: Codable, Sendable {
     /// One step of the ledger.
-    public struct Step: Encodable, Sendable {
-        var index: Int
-        var name: String
-        var status: String
-        var attempts: Int
-        var polls: Int
-        var compensationAttempts: Int
-        var error: String?
-        var output: [String: JSONValue]?
-        var startedAt: Date?
-        var finishedAt: Date?
-        var compensatedAt: Date?
+    public struct Step: Codable, Sendable {
+        package var index: Int
+        package var name: String
+        package var status: String
+        package var attempts: Int
+        package var polls: Int
+        package var compensationAttempts: Int
+        package var error: String?
+        package var output: [String: JSONValue]?
+        package var startedAt: Date?
+        package var finishedAt: Date?
+        package var compensatedAt: Date?
     }
 
     /// A saga holding a lock key this one waits for.
-    public struct Blocker: Encodable, Sendable {
-        var key: String
-        var sagaId: String
-        var template: String
-        var status: String
+    public struct Blocker: Codable, Sendable {
+        package var key: String
+        package var sagaId: String
+        package var template: String
+        package var status: String
     }
 
     /// One event of the saga's log.
-    public struct Event: Encodable, Sendable {
-        var at: Date
-        var kind: String
-        var step: Int?
-        var detail: String?
+    public struct Event: Codable, Sendable {
+        package var at: Date
+        package var kind: String
+        package var step: Int?
+        package var detail: String?
     }
 
-    var id: String
-    var template: String
-    var kind: String
-    var status: String
-    var error: String?
-    var currentStep: Int
-    var cancelRequested: Bool
-    var inputs: [String: JSONValue]
-    var context: [String: JSONValue]
-    var stepNames: [String]
-    var lockKeys: [String]
+    package var id: String
+    package var template: String
+    package var kind: String
+    package var status: String
+    package var error: String?
+    package var currentStep: Int
+    package var cancelRequested: Bool
+    package var inputs: [String: JSONValue]
+    package var context: [String: JSONValue]
+    package var stepNames: [String]
+    package var lockKeys: [String]
     /// While the saga waits behind a lock key: the earlier sagas holding it.
-    var blockedBy: [Blocker]?
-    var idempotencyKey: String?
-    var leaseOwner: String?
-    var runAt: Date
-    var createdAt: Date
-    var updatedAt: Date
-    var finishedAt: Date?
-    var steps: [Step]?
-    var events: [Event]?
+    package var blockedBy: [Blocker]?
+    package var idempotencyKey: String?
+    package var leaseOwner: String?
+    package var runAt: Date
+    package var createdAt: Date
+    package var updatedAt: Date
+    package var finishedAt: Date?
+    package var steps: [Step]?
+    package var events: [Event]?
 
     /// The saga, with its steps and events when given.
     public init(_ saga: SagaRecord, steps: [StepRecord]? = nil, events: [SagaEvent]? = nil) {
@@ -105,5 +105,26 @@ public struct SagaJSON: Encodable, Sendable {
             try container.encode(formatter.string(from: date))
         }
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+
+    /// Decodes what ``render(_:)`` encoded (the API's bodies, for the remote CLI).
+    package static func parse<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = parseDate(text) { return date }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an ISO-8601 date"))
+        }
+        return try decoder.decode(type, from: data)
+    }
+
+    /// An ISO-8601 date, with or without fractional seconds.
+    package static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 }

@@ -18,6 +18,18 @@ extension PostgresSagaStore: AccessTokenStore {
         try await execute("SELECT \(unescaped: Self.tokenColumns) FROM api_tokens WHERE secret_hash = \(secretHash)").first.map(Self.decodeToken)
     }
 
+    package func tokenWithHash(id: UUID) async throws -> (token: AccessToken, secretHash: String)? {
+        guard let row = try await execute("SELECT \(unescaped: Self.tokenColumns), secret_hash FROM api_tokens WHERE id = \(id)").first else {
+            return nil
+        }
+        let (id, name, role, tenant, prefix, created, used, revoked, hash) = try row.decode(
+            (UUID, String, String, String?, String, Date, Date?, Date?, String).self)
+        guard let role = Role(rawValue: role) else { throw Self.corrupt("api_tokens.role '\(role)' is not a role") }
+        let token = AccessToken(
+            id: id, name: name, role: role, tenantID: tenant, prefix: prefix, createdAt: created, lastUsedAt: used, revokedAt: revoked)
+        return (token, hash)
+    }
+
     package func tokens() async throws -> [AccessToken] {
         try await execute("SELECT \(unescaped: Self.tokenColumns) FROM api_tokens ORDER BY created_at DESC, id").map(Self.decodeToken)
     }

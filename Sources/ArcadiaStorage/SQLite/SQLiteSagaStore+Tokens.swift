@@ -23,6 +23,15 @@ extension SQLiteSagaStore: AccessTokenStore {
         }
     }
 
+    package func tokenWithHash(id: UUID) async throws -> (token: AccessToken, secretHash: String)? {
+        try await db.perform { c in
+            guard let row = try c.rows("SELECT \(Self.tokenColumns), secret_hash FROM api_tokens WHERE id = ?1", [.uuid(id)]).first,
+                let hash = row.column("secret_hash")?.string
+            else { return nil }
+            return (try Self.decodeToken(row), hash)
+        }
+    }
+
     package func tokens() async throws -> [AccessToken] {
         try await db.perform { c in
             try c.rows("SELECT \(Self.tokenColumns) FROM api_tokens ORDER BY created_at DESC, id").map(Self.decodeToken)

@@ -1,0 +1,39 @@
+import ArcadiaServer
+import ArgumentParser
+import Foundation
+
+/// The exit codes of the saga, inventory and drift commands (README, "Exit codes"), the same on
+/// the database and through the API; a refused request uses the BSD `sysexits` codes (as the
+/// argument parser does for bad flags, 64), so they never clash with a command's own results.
+enum CLIExit {
+    /// The saga ended but did not complete (rolled back, failed, killed).
+    static let sagaNotCompleted = ExitCode(1)
+    /// The request was refused as invalid (unknown template, bad inputs, bad filter, too large): EX_DATAERR.
+    static let invalid = ExitCode(65)
+    /// No such saga (or route): EX_NOINPUT.
+    static let notFound = ExitCode(66)
+    /// The saga's state does not allow that, or a sync is already running: EX_TEMPFAIL.
+    static let conflict = ExitCode(75)
+    /// The token is missing, unknown, revoked, or its role may not do that: EX_NOPERM.
+    static let refused = ExitCode(77)
+    /// The server could not be reached or failed: EX_UNAVAILABLE.
+    static let unavailable = ExitCode(69)
+
+    /// Prints the error (and its details) to standard error and answers its exit code.
+    static func report(_ error: APIError) -> ExitCode {
+        var text = "error: \(error.message)\n"
+        for detail in error.details { text += "  \(detail)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+        return code(status: error.status)
+    }
+
+    static func code(status: Int) -> ExitCode {
+        switch status {
+        case 401, 403: refused
+        case 404: notFound
+        case 409: conflict
+        case 400..<500: invalid
+        default: unavailable
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Mustache
+
+/// The dashboard's pages, as Mustache templates (`{{x}}` is HTML-escaped; only `{{{body}}}`, a
+/// page this library rendered, is not).
+enum DashboardTemplates {
+    /// The library of every page, parsed once.
+    static func library() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for (name, text) in [
+            ("layout", layout), ("login", login), ("sagas", sagas), ("saga", saga), ("inventory", inventory), ("drift", drift),
+            ("error", error),
+        ] {
+            try library.register(text, named: name)
+        }
+        return library
+    }
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>{{title}} · Arcadia</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <style>
+        body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1c2430;background:#f6f7f9}
+        header{display:flex;gap:1.5em;align-items:center;padding:.6em 1.5em;background:#0b2545;color:#fff}
+        header a{color:#cfe3ff;text-decoration:none}header .brand{font-weight:700;color:#fff}
+        header nav{display:flex;gap:1em;flex:1}header form{margin:0}
+        main{padding:1em 1.5em;max-width:1200px}
+        table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #e3e6ea;vertical-align:top}
+        th{background:#eef1f5;font-weight:600}
+        .status{padding:.05em .5em;border-radius:.8em;background:#e3e6ea;font-size:.9em}
+        .completed,.succeeded{background:#d3f4dc}.running,.pending,.waiting,.compensating{background:#dbe9ff}
+        .rolled_back,.compensated{background:#fff0c2}.failed,.killed,.compensation_failed{background:#ffd6d6}
+        .filters a{margin-right:.8em}.filters a.active{font-weight:700}
+        .timeline .row{display:grid;grid-template-columns:16em 1fr 20em;gap:.8em;align-items:center;margin:.25em 0}
+        .track{position:relative;height:1em;background:#eef1f5;border-radius:3px}
+        .bar{position:absolute;top:0;height:1em;border-radius:3px;min-width:2px;background:#7aa7e8}
+        .bar.completed{background:#3fb463}.bar.failed,.bar.compensation_failed{background:#e05252}.bar.compensated{background:#e0b43f}
+        .error{color:#a11;white-space:pre-wrap}.flash{background:#fff0c2;padding:.5em}
+        pre{background:#fff;padding:.6em;overflow:auto;border:1px solid #e3e6ea}
+        form.inline{display:inline}label{display:block;margin:.4em 0}textarea,input[type=text],input[type=password],select{width:100%;max-width:40em}
+        </style></head><body>
+        <header><a class="brand" href="/ui/sagas">Arcadia</a>
+        <nav>{{#signedIn}}<a href="/ui/sagas">Sagas</a><a href="/ui/inventory">Inventory</a><a href="/ui/drift">Drift</a>{{/signedIn}}</nav>
+        {{#signedIn}}<span>{{tokenName}} ({{role}})</span>
+        <form method="post" action="/ui/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button id="logout">Log out</button></form>{{/signedIn}}
+        </header>
+        <main>{{#flash}}<p class="flash" id="flash">{{flash}}</p>{{/flash}}{{{body}}}</main>
+        <script>
+        (function(){let live=document.getElementById('live');
+        async function tick(){if(!live||live.dataset.terminal==='true')return;
+        try{const r=await fetch(location.href,{credentials:'same-origin'});if(r.ok){
+        const next=new DOMParser().parseFromString(await r.text(),'text/html').getElementById('live');
+        if(next){live.replaceWith(next);live=next;}}}catch(e){}
+        setTimeout(tick,1000);}
+        setTimeout(tick,1000);})();
+        </script>
+        </body></html>
+        """
+
+    static let login = """
+        <h1>Log in</h1>
+        <p>Paste an API token (<code>arcadia token create --role operator</code>). It is checked once; the browser then holds a session cookie, not the token.</p>
+        <form method="post" action="/ui/login">
+        <input type="hidden" name="csrf" value="{{loginCSRF}}">
+        <label>API token <input type="password" name="token" id="token" autocomplete="off" required></label>
+        <button type="submit" id="login">Log in</button></form>
+        """
+
+    static let sagas = """
+        <div id="live" data-terminal="{{settled}}">
+        <h1>Sagas</h1>
+        <p class="filters">{{#filters}}<a href="/ui/sagas{{query}}" class="{{#active}}active{{/active}}">{{label}}</a>{{/filters}}</p>
+        <table id="sagas"><thead><tr><th>Saga</th><th>Template</th><th>Status</th><th>Step</th><th>Created</th><th>Error</th></tr></thead><tbody>
+        {{#sagas}}<tr><td><a href="/ui/sagas/{{id}}">{{shortID}}</a></td><td>{{template}}</td><td><span class="status {{status}}">{{status}}</span></td>
+        <td>{{step}}</td><td>{{created}}</td><td>{{error}}</td></tr>{{/sagas}}
+        {{^sagas}}<tr><td colspan="6">No sagas{{#filtered}} with this status{{/filtered}}.</td></tr>{{/sagas}}
+        </tbody></table>
+        {{#nextCursor}}<p><a href="/ui/sagas?{{statusQuery}}cursor={{nextCursor}}">Older sagas</a></p>{{/nextCursor}}
+        </div>
+        {{#canOperate}}<h2>Start a saga</h2>
+        <form method="post" action="/ui/sagas" id="start-form">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label>Template <select name="template" id="template">{{#templates}}<option value="{{name}}">{{name}}: {{summary}}</option>{{/templates}}</select></label>
+        <label>Inputs, one <code>key=value</code> per line <textarea name="inputs" id="inputs" rows="4"></textarea></label>
+        <label>Idempotency key (optional) <input type="text" name="idempotency_key" id="idempotency_key"></label>
+        <button type="submit" id="start">Start</button></form>
+        <details><summary>Template inputs</summary><ul>{{#templates}}<li><b>{{name}}</b>: {{#inputs}}{{.}}; {{/inputs}}{{^inputs}}no inputs{{/inputs}}</li>{{/templates}}</ul></details>
+        {{/canOperate}}
+        """
+
+    static let saga = """
+        <div id="live" data-terminal="{{terminal}}">
+        <h1>{{template}} <span class="status {{status}}" id="saga-status">{{status}}</span></h1>
+        <table><tbody>
+        <tr><th>Saga</th><td>{{id}}</td></tr><tr><th>Kind</th><td>{{kind}}</td></tr>
+        <tr><th>Step</th><td>{{step}}</td></tr><tr><th>Created</th><td>{{created}}</td></tr><tr><th>Finished</th><td>{{finished}}</td></tr>
+        {{#error}}<tr><th>Error</th><td class="error">{{error}}</td></tr>{{/error}}
+        {{#cancelRequested}}<tr><th>Cancel</th><td>requested</td></tr>{{/cancelRequested}}
+        {{#idempotencyKey}}<tr><th>Idempotency key</th><td>{{idempotencyKey}}</td></tr>{{/idempotencyKey}}
+        {{#locks}}<tr><th>Lock keys</th><td>{{locks}}</td></tr>{{/locks}}
+        {{#blockedBy}}<tr><th>Waits for</th><td>{{key}}: held by <a href="/ui/sagas/{{sagaId}}">{{sagaId}}</a> ({{template}}, {{status}})</td></tr>{{/blockedBy}}
+        </tbody></table>
+        {{#canOperate}}<p class="actions">{{#actions}}<form class="inline" method="post" action="/ui/sagas/{{id}}/{{action}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><button id="action-{{action}}">{{label}}</button></form> {{/actions}}</p>{{/canOperate}}
+        <h2>Steps</h2>
+        <div class="timeline" id="timeline">{{#steps}}<div class="row step-{{status}}"><span>{{index}}. {{name}}</span>
+        <span class="track"><span class="bar {{status}}" style="left:{{offset}}%;width:{{width}}%"></span></span>
+        <span>{{status}}{{#attempts}} · {{attempts}} attempt(s){{/attempts}}{{#compensation}} · {{compensation}}{{/compensation}}{{#duration}} · {{duration}}{{/duration}}</span>
+        {{#error}}<div class="error">{{error}}</div>{{/error}}</div>{{/steps}}</div>
+        <h2>Inputs</h2><pre id="inputs">{{inputs}}</pre>
+        <h2>Context</h2><pre id="context">{{context}}</pre>
+        <h2>Events</h2>
+        <table id="events"><thead><tr><th>At</th><th>Event</th><th>Step</th><th>Detail</th></tr></thead><tbody>
+        {{#events}}<tr><td>{{at}}</td><td>{{kind}}</td><td>{{step}}</td><td>{{detail}}</td></tr>{{/events}}
+        </tbody></table>
+        </div>
+        """
+
+    static let inventory = """
+        <h1>Inventory</h1>
+        <p>{{#lastSync}}Last sync: {{lastSync}}.{{/lastSync}}{{^lastSync}}Never synced.{{/lastSync}}</p>
+        {{#canSync}}<form method="post" action="/ui/inventory/sync"><input type="hidden" name="csrf" value="{{csrf}}"><button id="sync">Sync now</button></form>{{/canSync}}
+        <p class="filters"><a href="/ui/inventory" class="{{#allKinds}}active{{/allKinds}}">all ({{total}})</a>
+        {{#kinds}}<a href="/ui/inventory?kind={{name}}" class="{{#active}}active{{/active}}">{{name}} ({{count}})</a>{{/kinds}}
+        <a href="/ui/inventory?{{#kind}}kind={{kind}}&amp;{{/kind}}deleted=1">with deleted</a></p>
+        <table id="resources"><thead><tr><th>Kind</th><th>Name</th><th>Id</th><th>Region</th><th>Size</th><th>Status</th><th>Managed</th>
+        <th>Deployment</th><th>$/hour</th><th>First seen</th><th>Last seen</th><th>Missed</th></tr></thead><tbody>
+        {{#resources}}<tr><td>{{kind}}</td><td>{{name}}</td><td>{{providerID}}</td><td>{{region}}</td><td>{{size}}</td><td>{{status}}</td><td>{{managed}}</td>
+        <td>{{deployment}}</td><td>{{price}}</td><td>{{firstSeen}}</td><td>{{lastSeen}}</td><td>{{missed}}</td></tr>{{/resources}}
+        {{^resources}}<tr><td colspan="12">No resources.</td></tr>{{/resources}}
+        </tbody></table>
+        """
+
+    static let drift = """
+        <h1>Drift</h1>
+        <p>{{inSync}} in sync, {{unverified}} unverified. {{#lastSync}}Last sync: {{lastSync}}.{{/lastSync}}{{^lastSync}}Never synced: drift is known after a sync.{{/lastSync}}</p>
+        {{#groups}}<h2 id="drift-{{name}}">{{title}} ({{count}})</h2>
+        <table><thead><tr><th>Kind</th><th>Name</th><th>Id</th><th>Deployment</th><th>Saga</th><th>Detail</th></tr></thead><tbody>
+        {{#items}}<tr><td>{{kind}}</td><td>{{name}}</td><td>{{providerID}}</td><td>{{deployment}}</td><td>{{#saga}}<a href="/ui/sagas/{{saga}}">{{saga}}</a>{{/saga}}</td>
+        <td>{{detail}}{{#changes}}<br>{{field}}: {{desired}} → {{actual}}{{/changes}}</td></tr>{{/items}}
+        {{^items}}<tr><td colspan="6">None.</td></tr>{{/items}}
+        </tbody></table>{{/groups}}
+        """
+
+    static let error = """
+        <h1>{{heading}}</h1><p class="error" id="error">{{message}}</p>{{#details}}<p>{{.}}</p>{{/details}}
+        <p><a href="{{back}}">Back</a></p>
+        """
+}

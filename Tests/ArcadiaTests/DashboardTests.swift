@@ -1,0 +1,148 @@
+import AccessControl
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import SagaEngine
+import Testing
+
+/// The web dashboard: in a real headless Chromium (log in, start a saga, watch it complete on its
+/// page without a reload), and its sessions, CSRF checks and roles over plain HTTP.
+@Suite("Dashboard", .timeLimit(.minutes(4)))
+struct DashboardTests {
+    @Test("in headless Chromium: log in with a token, start a saga, see it complete on its page, browse inventory and drift, log out")
+    func browser() async throws {
+        guard WebDriver.isInstalled else {
+            // CI installs chromium and chromium-driver (scripts/test.sh); there the test must run.
+            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "chromium and chromedriver are not installed")
+            return
+        }
+        try await ServerAPITests.withServer(.sqlite) { client, tokens, _, _, _ in
+            // localhost: browsers keep Secure cookies from it over plain HTTP.
+            let site = "http://localhost:\(try #require(client.port))"
+            let browser = try await WebDriver.start()
+            do {
+                try await browser.open(site + "/ui/sagas")
+                #expect(try await browser.currentURL().hasSuffix("/ui/login"))
+                // A wrong token: the login page again, saying why.
+                try await browser.type("#token", "arc_not-a-real-token")
+                try await browser.click("#login")
+                #expect(try await browser.text("#flash").contains("malformed"))
+                try await browser.type("#token", tokens.operatorToken)
+                try await browser.click("#login")
+                #expect(try await browser.currentURL().hasSuffix("/ui/sagas"))
+                let session = try await browser.cookies().first { $0.objectValue?["name"] == "arcadia_session" }?.objectValue
+                #expect(
+                    session?["httpOnly"] == true && session?["secure"] == true && session?["sameSite"] == "Strict", "\(String(describing: session))")
+                // Start a saga from the form; its page follows it to the end by itself.
+                try await browser.click("#template option[value='test-sleep']")
+                try await browser.type("#inputs", "seconds=1")
+                try await browser.click("#start")
+                #expect(try await browser.currentURL().contains("/ui/sagas/"))
+                try await browser.waitUntil("the saga page to show completed") {
+                    (try? await browser.text("#saga-status")) == "completed"
+                }
+                #expect(try await browser.elements("#timeline .row") == 1)
+                #expect(try await browser.text("#events").contains("saga_completed"))
+                // The list shows it; inventory and drift pages render.
+                try await browser.open(site + "/ui/sagas?status=completed")
+                #expect(try await browser.text("#sagas").contains("test-sleep"))
+                try await browser.open(site + "/ui/inventory")
+                #expect(try await browser.text("h1") == "Inventory")
+                try await browser.open(site + "/ui/drift")
+                #expect(try await browser.text("h1") == "Drift")
+                try await browser.click("#logout")
+                #expect(try await browser.currentURL().hasSuffix("/ui/login"))
+                try await browser.open(site + "/ui/sagas")
+                #expect(try await browser.currentURL().hasSuffix("/ui/login"))
+            } catch {
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+        }
+    }
+
+    /// Logs in over HTTP; answers the session cookie and the page's CSRF token.
+    static func login(_ client: some TestClientProtocol, _ token: String) async throws -> (cookie: String, csrf: String) {
+        let page = try await client.execute(uri: "/ui/login", method: .get)
+        let loginCSRF = try #require(Self.hidden("csrf", in: String(buffer: page.body)))
+        let loginCookie = try #require(Self.cookie("arcadia_login_csrf", page))
+        let response = try await client.execute(
+            uri: "/ui/login", method: .post, headers: Self.form(cookie: "arcadia_login_csrf=\(loginCookie)"),
+            body: ByteBuffer(string: "csrf=\(loginCSRF)&token=\(token)"))
+        #expect(response.status == .seeOther && response.headers[.location] == "/ui/sagas", "\(String(buffer: response.body))")
+        let cookie = try #require(Self.cookie("arcadia_session", response))
+        let sagas = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "arcadia_session=\(cookie)"])
+        return (cookie, try #require(Self.hidden("csrf", in: String(buffer: sagas.body))))
+    }
+
+    static func form(cookie: String) -> HTTPFields {
+        [.contentType: "application/x-www-form-urlencoded", .cookie: cookie]
+    }
+
+    static func cookie(_ name: String, _ response: TestResponse) -> String? {
+        response.headers[values: .setCookie].first { $0.hasPrefix(name + "=") }.map {
+            String($0.dropFirst(name.count + 1).prefix { $0 != ";" })
+        }
+    }
+
+    static func hidden(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test(
+        "sessions: signed cookies (tampered or revoked: log in again), CSRF on every form, roles, and throttled guessing", arguments: Backend.enabled)
+    func sessions(backend: Backend) async throws {
+        try await ServerAPITests.withServer(backend) { client, tokens, _, store, _ in
+            // Without a session every page sends the browser to log in.
+            let anonymous = try await client.execute(uri: "/ui/sagas", method: .get)
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/ui/login")
+            let (cookie, csrf) = try await Self.login(client, tokens.operatorToken)
+            let set = try await client.execute(uri: "/ui/login", method: .get)
+            #expect(set.headers[values: .setCookie].allSatisfy { $0.contains("HttpOnly") && $0.contains("Secure") && $0.contains("SameSite=Strict") })
+            // The dashboard's saga start with the CSRF token works...
+            let started = try await client.execute(
+                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(cookie)"),
+                body: ByteBuffer(string: "csrf=\(csrf)&template=test-echo&inputs=steps%3D1"))
+            #expect(started.status == .seeOther && started.headers[.location]?.hasPrefix("/ui/sagas/") == true)
+            let page = try await client.execute(uri: started.headers[.location] ?? "", method: .get, headers: [.cookie: "arcadia_session=\(cookie)"])
+            #expect(page.status == .ok && String(buffer: page.body).contains("test-echo"))
+            // ...without it, or with another session's, nothing starts.
+            for body in ["template=test-echo", "csrf=\(String(csrf.reversed()))&template=test-echo"] {
+                let refused = try await client.execute(
+                    uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(cookie)"), body: ByteBuffer(string: body))
+                #expect(refused.status == .forbidden && String(buffer: refused.body).contains("CSRF"))
+            }
+            // Unknown template and bad inputs: a clear page, nothing started.
+            let unknown = try await client.execute(
+                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(cookie)"),
+                body: ByteBuffer(string: "csrf=\(csrf)&template=%3Cscript%3Ex"))
+            #expect(unknown.status.code == 422 && String(buffer: unknown.body).contains("&lt;script&gt;x"))
+            // A tampered cookie is no session.
+            let tampered = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "arcadia_session=\(cookie)x"])
+            #expect(tampered.status == .seeOther)
+            // A viewer sees pages but may not start sagas.
+            let viewer = try await Self.login(client, tokens.viewer)
+            let refused = try await client.execute(
+                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(viewer.cookie)"),
+                body: ByteBuffer(string: "csrf=\(viewer.csrf)&template=test-echo"))
+            #expect(refused.status == .forbidden)
+            // Revoking the token ends its sessions.
+            let all = try await store.tokens()
+            let viewerToken = try #require(all.first { $0.name == "v" })
+            _ = try await store.revokeToken(id: viewerToken.id, at: Date())
+            let after = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "arcadia_session=\(viewer.cookie)"])
+            #expect(after.status == .seeOther && after.headers[.location] == "/ui/login")
+            // Guessing tokens is throttled per address: after 20 failures, 429 even for a good token.
+            for _ in 0..<20 {
+                _ = try await client.execute(
+                    uri: "/api/v1/sagas", method: .get, headers: ServerAPITests.headers("arc_" + String(repeating: "x", count: 43)))
+            }
+            let throttled = try await client.execute(uri: "/api/v1/sagas", method: .get, headers: ServerAPITests.headers(tokens.admin))
+            #expect(throttled.status == .tooManyRequests)
+            #expect(try ServerAPITests.error(throttled).code == "too_many_failures")
+        }
+    }
+}
