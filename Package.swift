@@ -69,12 +69,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Tenant billing: tenants, deployments, versioned rate cards, metering from inventory
+        // presence, invoice lines with exact money, DigitalOcean's own charges for the margin.
+        .target(
+            name: "Billing",
+            dependencies: ["CloudOps", "SagaEngine"],
+            swiftSettings: swiftSettings
+        ),
         // Persistence: the SQLite (default) and PostgreSQL implementations of SagaStore and
         // CloudStore, with versioned migrations.
         .target(
             name: "ArcadiaStorage",
             dependencies: [
-                "SagaEngine", "CloudOps", "AccessControl",
+                "SagaEngine", "CloudOps", "AccessControl", "Billing",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -120,7 +127,7 @@ let package = Package(
         .target(
             name: "ArcadiaServer",
             dependencies: [
-                "SagaEngine", "CloudOps", "AccessControl", "ArcadiaStorage",
+                "SagaEngine", "CloudOps", "AccessControl", "ArcadiaStorage", "Billing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -141,6 +148,7 @@ let package = Package(
             dependencies: [
                 "SagaEngine",
                 "AccessControl",
+                "Billing",
                 "ArcadiaServer",
                 "ArcadiaStorage",
                 "CloudOps",
@@ -172,6 +180,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BillingTests",
+            dependencies: ["Billing", "CloudOps"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DigitalOceanTests",
             dependencies: [
                 "DigitalOcean", "FakeDigitalOcean",
@@ -184,7 +197,7 @@ let package = Package(
             name: "ArcadiaTests",
             dependencies: [
                 "SagaEngine", "AccessControl", "ArcadiaStorage", "ArcadiaServer", "ArcadiaCLI", "arcadia", "DigitalOcean", "CloudOps",
-                "FakeDigitalOcean",
+                "FakeDigitalOcean", "Billing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -7,7 +7,7 @@ public struct ArcadiaCommand: AsyncParsableCommand {
         abstract: "Arcadia: a control plane for a hosted product on DigitalOcean, built on durable sagas.",
         subcommands: [
             MigrateCommand.self, WorkerCommand.self, SagaCommand.self, InventoryCommand.self, DriftCommand.self, TokenCommand.self, ServeCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, TenantCommand.self, DeploymentCommand.self, RateCardCommand.self, InvoiceCommand.self, BillingCommand.self,
             FakeDigitalOceanCommand.self,
             BenchCommand.self,
         ])

@@ -88,16 +88,10 @@ struct RemoteCLITests {
 extension RemoteCLITests {
     @Test("inventory sync, list, runs and drift through `arcadia serve` print what the database mode prints")
     func inventoryRemote() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-remote-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = "sqlite:" + directory.appendingPathComponent("a.sqlite").path
-        let server = try ChildProcess(["serve", "--database", database, "--port", "0", "--fake-do", "--sync-interval-seconds", "0"])
-        defer { server.kill() }
-        let output = try await server.waitForOutput(containing: "listening on ")
-        let token = try #require(output.split(separator: "\n").first { $0.hasPrefix("admin token") }?.split(separator: " ").last.map(String.init))
-        let address = try #require(output.split(separator: "\n").first { $0.hasPrefix("listening on ") }?.dropFirst("listening on ".count))
-        let remote = ["ARCADIA_TOKEN": token, "ARCADIA_SERVER": String(address)]
+        let serve = try await ServeProcess.start()
+        defer { serve.cleanUp() }
+        let (server, database) = (serve.process, serve.database)
+        let remote = ["ARCADIA_TOKEN": serve.token, "ARCADIA_SERVER": serve.address]
 
         let synced = try await ChildProcess.run(["inventory", "sync", "--json"], environment: remote)
         #expect(synced.status == 0, "\(synced.stderr)")

@@ -269,15 +269,9 @@ struct ServerAPITests {
 
     @Test("arcadia serve --fake-do: prints an admin token once on first start, serves the API and runs sagas, stops on SIGTERM")
     func serveProcess() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = "sqlite:" + directory.appendingPathComponent("a.sqlite").path
-        let server = try ChildProcess(["serve", "--database", database, "--port", "0", "--fake-do", "--sync-interval-seconds", "0"])
-        defer { server.kill() }
-        let output = try await server.waitForOutput(containing: "listening on ")
-        let token = try #require(output.split(separator: "\n").first { $0.hasPrefix("admin token") }?.split(separator: " ").last.map(String.init))
-        let address = try #require(output.split(separator: "\n").first { $0.hasPrefix("listening on ") }?.dropFirst("listening on ".count))
+        let serve = try await ServeProcess.start()
+        defer { serve.cleanUp() }
+        let (server, database, token, address) = (serve.process, serve.database, serve.token, serve.address)
         func call(_ method: String, _ path: String, _ body: String? = nil) async throws -> (Int, [String: JSONValue]) {
             var request = HTTPClientRequest(url: String(address) + path)
             request.method = .init(rawValue: method)

@@ -64,8 +64,11 @@ struct APIBenchCommand: AsyncParsableCommand {
                 let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), logger: logger)
                 let secret = try await TokenIssuer(store: store).issue(name: "bench", role: .operator).secret
                 let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+                // Cancelling the server at the end is its normal stop here, not an error to log.
+                var serverLogger = logger
+                serverLogger.logLevel = .critical
                 let app = try buildApplication(
-                    configuration: ServerConfiguration(port: 0), engine: engine, store: store, logger: logger,
+                    configuration: ServerConfiguration(port: 0), engine: engine, store: store, logger: serverLogger,
                     onServerRunning: { portSink.yield($0) })
                 var configuration = HTTPClient.Configuration()
                 configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients

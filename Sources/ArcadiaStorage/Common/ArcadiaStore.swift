@@ -1,7 +1,9 @@
 import AccessControl
+import Billing
 import CloudOps
 import SagaEngine
 
-/// Everything one database holds for Arcadia: sagas, inventory and desired state, API tokens.
+/// Everything one database holds for Arcadia: sagas, inventory and desired state, API tokens,
+/// billing.
 /// Both backends (``SQLiteSagaStore``, ``PostgresSagaStore``) are one.
-package typealias ArcadiaStore = SagaStore & InventoryStore & AccessTokenStore
+package typealias ArcadiaStore = SagaStore & InventoryStore & AccessTokenStore & BillingStore

@@ -218,5 +218,75 @@ enum PostgresMigrations {
                 )
                 """
             ]),
+        // Tenant billing: tenants, deployments, versioned rate cards, invoices (lines as JSON,
+        // money as exact decimal text) and the counter that numbers finalized invoices.
+        Migration(
+            version: 7, name: "billing",
+            statements: [
+                """
+                CREATE TABLE tenants (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    billing_email text NOT NULL,
+                    status text NOT NULL,
+                    currency text NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE deployments (
+                    id text PRIMARY KEY,
+                    tenant_id text NOT NULL REFERENCES tenants (id),
+                    name text NOT NULL,
+                    region text NOT NULL,
+                    plan text NOT NULL,
+                    status text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    ended_at timestamptz
+                )
+                """,
+                "CREATE INDEX deployments_by_tenant ON deployments (tenant_id)",
+                """
+                CREATE TABLE rate_cards (
+                    id uuid PRIMARY KEY,
+                    name text NOT NULL UNIQUE,
+                    effective_from timestamptz NOT NULL UNIQUE,
+                    body text NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE invoices (
+                    id uuid PRIMARY KEY,
+                    tenant_id text NOT NULL REFERENCES tenants (id),
+                    period text NOT NULL,
+                    status text NOT NULL,
+                    number integer UNIQUE,
+                    currency text NOT NULL,
+                    total numeric NOT NULL,
+                    generated_at timestamptz NOT NULL,
+                    finalized_at timestamptz,
+                    lines text NOT NULL,
+                    UNIQUE (tenant_id, period)
+                )
+                """,
+                // A finalized invoice never changes, whatever writes to the database.
+                """
+                CREATE FUNCTION arcadia_invoice_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF OLD.status = 'finalized' THEN
+                        RAISE EXCEPTION 'a finalized invoice never changes';
+                    END IF;
+                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    RETURN NEW;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER invoices_finalized_immutable BEFORE UPDATE OR DELETE ON invoices
+                FOR EACH ROW EXECUTE FUNCTION arcadia_invoice_immutable()
+                """,
+                "CREATE TABLE billing_counters (name text PRIMARY KEY, value integer NOT NULL)",
+                "INSERT INTO billing_counters (name, value) VALUES ('invoice_number', 0)",
+            ]),
     ]
 }

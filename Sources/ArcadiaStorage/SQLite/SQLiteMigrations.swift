@@ -199,5 +199,68 @@ enum SQLiteMigrations {
                 )
                 """
             ]),
+        // Tenant billing: tenants, deployments, versioned rate cards, invoices (lines as JSON,
+        // money as exact decimal text) and the counter that numbers finalized invoices.
+        Migration(
+            version: 6, name: "billing",
+            statements: [
+                """
+                CREATE TABLE tenants (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    billing_email TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE deployments (
+                    id TEXT PRIMARY KEY,
+                    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                    name TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    plan TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    ended_at REAL
+                )
+                """,
+                "CREATE INDEX deployments_by_tenant ON deployments (tenant_id)",
+                """
+                CREATE TABLE rate_cards (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    effective_from REAL NOT NULL UNIQUE,
+                    body TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE invoices (
+                    id TEXT PRIMARY KEY,
+                    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                    period TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    number INTEGER UNIQUE,
+                    currency TEXT NOT NULL,
+                    total TEXT NOT NULL,
+                    generated_at REAL NOT NULL,
+                    finalized_at REAL,
+                    lines TEXT NOT NULL,
+                    UNIQUE (tenant_id, period)
+                )
+                """,
+                // A finalized invoice never changes, whatever writes to the database.
+                """
+                CREATE TRIGGER invoices_finalized_no_update BEFORE UPDATE ON invoices WHEN OLD.status = 'finalized'
+                BEGIN SELECT RAISE(ABORT, 'a finalized invoice never changes'); END
+                """,
+                """
+                CREATE TRIGGER invoices_finalized_no_delete BEFORE DELETE ON invoices WHEN OLD.status = 'finalized'
+                BEGIN SELECT RAISE(ABORT, 'a finalized invoice never changes'); END
+                """,
+                "CREATE TABLE billing_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+                "INSERT INTO billing_counters (name, value) VALUES ('invoice_number', 0)",
+            ]),
     ]
 }

@@ -1,0 +1,74 @@
+import ArcadiaServer
+import ArgumentParser
+import Billing
+import Foundation
+
+/// `arcadia tenant …`: the customers billed.
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenant", abstract: "Create and list tenants (the customers billed).",
+        subcommands: [TenantCreateCommand.self, TenantListCommand.self])
+}
+
+/// `arcadia tenant create`.
+struct TenantCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Add a tenant.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "A short stable id (letters, digits, - and _), also the scope of its tenant tokens.")
+    var id: String
+
+    @Option(help: "Its name.")
+    var name: String
+
+    @Option(help: "Where invoices go.")
+    var email: String
+
+    @Option(help: "ISO 4217 currency of its invoices.")
+    var currency = "USD"
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        try BillingValidation.identifier(id, "tenant id")
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+            throw ValidationError("--name must be 1 to 200 characters")
+        }
+        guard email.contains("@"), email.count <= 320, !email.contains(where: \.isWhitespace) else {
+            throw ValidationError("--email '\(email)' is not an email address")
+        }
+        guard currency.count == 3, currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
+            throw ValidationError("--currency must be an ISO 4217 code such as USD or EUR")
+        }
+    }
+
+    func run() async throws {
+        let tenant = Tenant(id: id, name: name, billingEmail: email, currency: currency, createdAt: Date())
+        try await BillingStoreAccess.run(database) { store in try await store.insertTenant(tenant) }
+        print(json ? BillingJSON.text(BillingJSON.tenant(tenant)) : "tenant \(tenant.id) (\(tenant.name)) created")
+    }
+}
+
+/// `arcadia tenant list`.
+struct TenantListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List tenants.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let tenants = try await BillingStoreAccess.run(database) { store in try await store.tenants() }
+        if json { return print(BillingJSON.text(tenants.map(BillingJSON.tenant))) }
+        guard !tenants.isEmpty else { return print("no tenants") }
+        print(SagaPrinter.pad("ID", 20) + SagaPrinter.pad("NAME", 24) + SagaPrinter.pad("STATUS", 12) + SagaPrinter.pad("CURRENCY", 10) + "EMAIL")
+        for tenant in tenants {
+            print(
+                SagaPrinter.pad(tenant.id, 20) + SagaPrinter.pad(tenant.name, 24) + SagaPrinter.pad(tenant.status.rawValue, 12)
+                    + SagaPrinter.pad(tenant.currency, 10) + tenant.billingEmail)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+public import Foundation
+
+/// What DigitalOcean charges Arcadia for a resource in a month, by DigitalOcean's own rules
+/// (README, "Billing"), for the margin report:
+/// - Droplets from 2026-01-01: per second, at least 60 seconds per stretch of existence, at most
+///   the monthly price (672 × the hourly price), at least $0.01; before: per started hour (at
+///   least one per stretch), at most 672 hours a month. Billed while they exist, powered off or not.
+/// - Snapshots: per GB-month of their size, pro rata, at least $0.01.
+/// - Other priced kinds (volumes, load balancers, unassigned reserved IPs, ...): per started hour,
+///   at most 672 hours a month.
+/// Each resource's month is rounded once, to cents, half away from zero.
+public enum DigitalOceanCost {
+    /// When DigitalOcean's droplets went from hourly to per-second billing.
+    public static let perSecondBillingStart = BillingPeriod("2026-01")!.start
+    /// Snapshots, per GB-month.
+    public static let snapshotPerGBMonth = Decimal(6) / 100
+
+    /// The charge for `resource` in `period`.
+    public static func cost(of resource: MeteredResource, period: BillingPeriod) -> Decimal {
+        let stretches = resource.stretches(from: period.start, to: period.end)
+        guard !stretches.isEmpty else { return 0 }
+        let seconds = stretches.map { InvoiceCalculator.seconds($0.from, $0.to) }
+        if RateCard.snapshotKinds.contains(resource.kind) {
+            guard let size = resource.sizeGigabytes else { return 0 }
+            let amount = size * snapshotPerGBMonth * seconds.reduce(0, +) / InvoiceCalculator.seconds(period.start, period.end)
+            return atLeastOneCent(amount)
+        }
+        guard let hourly = resource.providerHourlyPrice, hourly > 0 else { return 0 }
+        let monthly = hourly * RateCard.monthlyCapHours
+        if resource.kind == "droplet" && period.start >= perSecondBillingStart {
+            let billed = seconds.reduce(Decimal(0)) { $0 + max($1, 60) }
+            return atLeastOneCent(min(billed * hourly / 3600, monthly))
+        }
+        let hours = seconds.reduce(Decimal(0)) { total, seconds in total + max(1, startedHours(seconds)) }
+        return MoneyRounding.round(min(hours, RateCard.monthlyCapHours) * hourly)
+    }
+
+    /// Hours begun in `seconds` (3 h 20 min: 4).
+    static func startedHours(_ seconds: Decimal) -> Decimal {
+        var hours = seconds / 3600
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &hours, 0, .up)
+        return rounded
+    }
+
+    /// An amount rounded to cents, a positive one to at least one cent.
+    private static func atLeastOneCent(_ amount: Decimal) -> Decimal {
+        guard amount > 0 else { return 0 }
+        return max(MoneyRounding.round(amount), Decimal(1) / 100)
+    }
+}
