@@ -1,4 +1,5 @@
 import AccessControl
+import ArcadiaServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -31,7 +32,7 @@ struct DashboardTests {
                 try await browser.type("#token", tokens.operatorToken)
                 try await browser.click("#login")
                 #expect(try await browser.currentURL().hasSuffix("/ui/sagas"))
-                let session = try await browser.cookies().first { $0.objectValue?["name"] == "arcadia_session" }?.objectValue
+                let session = try await browser.cookies().first { $0.objectValue?["name"] == "__Host-arcadia_session" }?.objectValue
                 #expect(
                     session?["httpOnly"] == true && session?["secure"] == true && session?["sameSite"] == "Strict", "\(String(describing: session))")
                 // Start a saga from the form; its page follows it to the end by itself.
@@ -67,13 +68,13 @@ struct DashboardTests {
     static func login(_ client: some TestClientProtocol, _ token: String) async throws -> (cookie: String, csrf: String) {
         let page = try await client.execute(uri: "/ui/login", method: .get)
         let loginCSRF = try #require(Self.hidden("csrf", in: String(buffer: page.body)))
-        let loginCookie = try #require(Self.cookie("arcadia_login_csrf", page))
+        let loginCookie = try #require(Self.cookie("__Host-arcadia_login_csrf", page))
         let response = try await client.execute(
-            uri: "/ui/login", method: .post, headers: Self.form(cookie: "arcadia_login_csrf=\(loginCookie)"),
+            uri: "/ui/login", method: .post, headers: Self.form(cookie: "__Host-arcadia_login_csrf=\(loginCookie)"),
             body: ByteBuffer(string: "csrf=\(loginCSRF)&token=\(token)"))
         #expect(response.status == .seeOther && response.headers[.location] == "/ui/sagas", "\(String(buffer: response.body))")
-        let cookie = try #require(Self.cookie("arcadia_session", response))
-        let sagas = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "arcadia_session=\(cookie)"])
+        let cookie = try #require(Self.cookie("__Host-arcadia_session", response))
+        let sagas = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "__Host-arcadia_session=\(cookie)"])
         return (cookie, try #require(Self.hidden("csrf", in: String(buffer: sagas.body))))
     }
 
@@ -104,45 +105,88 @@ struct DashboardTests {
             #expect(set.headers[values: .setCookie].allSatisfy { $0.contains("HttpOnly") && $0.contains("Secure") && $0.contains("SameSite=Strict") })
             // The dashboard's saga start with the CSRF token works...
             let started = try await client.execute(
-                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(cookie)"),
+                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "__Host-arcadia_session=\(cookie)"),
                 body: ByteBuffer(string: "csrf=\(csrf)&template=test-echo&inputs=steps%3D1"))
             #expect(started.status == .seeOther && started.headers[.location]?.hasPrefix("/ui/sagas/") == true)
-            let page = try await client.execute(uri: started.headers[.location] ?? "", method: .get, headers: [.cookie: "arcadia_session=\(cookie)"])
+            let page = try await client.execute(
+                uri: started.headers[.location] ?? "", method: .get, headers: [.cookie: "__Host-arcadia_session=\(cookie)"])
             #expect(page.status == .ok && String(buffer: page.body).contains("test-echo"))
             // ...without it, or with another session's, nothing starts.
             for body in ["template=test-echo", "csrf=\(String(csrf.reversed()))&template=test-echo"] {
                 let refused = try await client.execute(
-                    uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(cookie)"), body: ByteBuffer(string: body))
+                    uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "__Host-arcadia_session=\(cookie)"), body: ByteBuffer(string: body))
                 #expect(refused.status == .forbidden && String(buffer: refused.body).contains("CSRF"))
             }
             // Unknown template and bad inputs: a clear page, nothing started.
             let unknown = try await client.execute(
-                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(cookie)"),
+                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "__Host-arcadia_session=\(cookie)"),
                 body: ByteBuffer(string: "csrf=\(csrf)&template=%3Cscript%3Ex"))
             #expect(unknown.status.code == 422 && String(buffer: unknown.body).contains("&lt;script&gt;x"))
             // A tampered cookie is no session.
-            let tampered = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "arcadia_session=\(cookie)x"])
+            let tampered = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "__Host-arcadia_session=\(cookie)x"])
             #expect(tampered.status == .seeOther)
             // A viewer sees pages but may not start sagas.
             let viewer = try await Self.login(client, tokens.viewer)
             let refused = try await client.execute(
-                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "arcadia_session=\(viewer.cookie)"),
+                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "__Host-arcadia_session=\(viewer.cookie)"),
                 body: ByteBuffer(string: "csrf=\(viewer.csrf)&template=test-echo"))
             #expect(refused.status == .forbidden)
             // Revoking the token ends its sessions.
             let all = try await store.tokens()
             let viewerToken = try #require(all.first { $0.name == "v" })
             _ = try await store.revokeToken(id: viewerToken.id, at: Date())
-            let after = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "arcadia_session=\(viewer.cookie)"])
+            let after = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: "__Host-arcadia_session=\(viewer.cookie)"])
             #expect(after.status == .seeOther && after.headers[.location] == "/ui/login")
-            // Guessing tokens is throttled per address: after 20 failures, 429 even for a good token.
+            // A form field that does not decode refuses the form (it is not dropped).
+            let undecodable = try await client.execute(
+                uri: "/ui/sagas", method: .post, headers: Self.form(cookie: "__Host-arcadia_session=\(cookie)"),
+                body: ByteBuffer(string: "csrf=\(csrf)&template=test-echo&idempotency_key=%ZZ"))
+            #expect(undecodable.status == .badRequest)
+            // Guessing tokens is throttled per address: past 20 failures a minute, failures get 429
+            // with Retry-After; a valid token still gets through (nobody is locked out).
             for _ in 0..<20 {
-                _ = try await client.execute(
+                let failed = try await client.execute(
                     uri: "/api/v1/sagas", method: .get, headers: ServerAPITests.headers("arc_" + String(repeating: "x", count: 43)))
+                #expect(failed.status == .unauthorized)
             }
-            let throttled = try await client.execute(uri: "/api/v1/sagas", method: .get, headers: ServerAPITests.headers(tokens.admin))
-            #expect(throttled.status == .tooManyRequests)
+            let throttled = try await client.execute(
+                uri: "/api/v1/sagas", method: .get, headers: ServerAPITests.headers("arc_" + String(repeating: "y", count: 43)))
+            #expect(throttled.status == .tooManyRequests && throttled.headers[.retryAfter] != nil)
             #expect(try ServerAPITests.error(throttled).code == "too_many_failures")
+            let valid = try await client.execute(uri: "/api/v1/sagas", method: .get, headers: ServerAPITests.headers(tokens.admin))
+            #expect(valid.status == .ok)
         }
+    }
+
+    @Test("a session verifies only under the server secret that signed it, and never beyond one lifetime ahead")
+    func sessionSecret() async throws {
+        try await TestDatabase.withStore(.sqlite) { store, _ in
+            let (token, _) = try await TokenIssuer(store: store).issue(name: "o", role: .operator)
+            let secret = String(repeating: "s", count: 40)
+            let signer = SessionSigner(store: store, secret: secret)
+            let (cookie, session) = try await signer.open(token)
+            #expect(try await SessionSigner(store: store, secret: secret).verify(cookie)?.csrf == session.csrf)
+            #expect(try await SessionSigner(store: store, secret: secret + "x").verify(cookie) == nil)
+            #expect(try await SessionSigner(store: store, secret: nil).verify(cookie) == nil)
+            // Expired, or claiming an expiry beyond one lifetime: no session.
+            #expect(try await signer.verify(cookie, now: Date().addingTimeInterval(signer.lifetime + 5)) == nil)
+            #expect(try await signer.verify(cookie, now: Date().addingTimeInterval(-signer.lifetime)) == nil)
+        }
+    }
+
+    @Test("the throttle keys IPv6 clients by their /64 and bounds what it remembers")
+    func throttleKeys() async {
+        #expect(AuthThrottle.key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64")
+        #expect(AuthThrottle.key("2001:db8:1:2::9") == "2001:db8:1:2::/64")
+        #expect(AuthThrottle.key("2001:db8::1") == "2001:db8:0:0::/64")
+        #expect(AuthThrottle.key("10.0.0.7") == "10.0.0.7")
+        let throttle = AuthThrottle(limit: 2, window: 60, capacity: 3)
+        let now = Date()
+        for client in ["a", "b", "c", "d", "e"] { _ = await throttle.recordFailure(client, now: now) }
+        // d and e overflowed into one shared record: their third failure together is over the limit.
+        #expect(await throttle.recordFailure("f", now: now) != nil)
+        #expect(await throttle.recordFailure("a", now: now) == nil)
+        #expect(await throttle.recordFailure("a", now: now) != nil)
+        #expect(await throttle.recordFailure("a", now: now.addingTimeInterval(61)) == nil)
     }
 }

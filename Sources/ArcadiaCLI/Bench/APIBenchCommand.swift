@@ -75,7 +75,7 @@ struct APIBenchCommand: AsyncParsableCommand {
                 let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
                 do {
                     let tallies = try await Self.load(
-                        http, app: app, engine: engine, secret: secret, ports: ports, clients: clients, seconds: seconds)
+                        http, app: app, engine: engine, secret: secret, ports: ports, portSink: portSink, clients: clients, seconds: seconds)
                     try? await http.shutdown()
                     return tallies
                 } catch {
@@ -89,14 +89,23 @@ struct APIBenchCommand: AsyncParsableCommand {
         }
         await cleanup()
         report(tallies, backend: SyncBenchCommand.isPostgres(url) ? "postgres" : "sqlite")
+        // Figures with errors in them are not a result.
+        if tallies.contains(where: { $0.errors > 0 }) { throw ExitCode(1) }
     }
 
     /// Runs the server and a worker, and the clients against them until the time is up.
     private static func load(
-        _ http: HTTPClient, app: some ApplicationProtocol, engine: SagaEngine, secret: String, ports: AsyncStream<Int>, clients: Int, seconds: Double
+        _ http: HTTPClient, app: some ApplicationProtocol, engine: SagaEngine, secret: String, ports: AsyncStream<Int>,
+        portSink: AsyncStream<Int>.Continuation, clients: Int,
+        seconds: Double
     ) async throws -> [Tally] {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            // Ctrl-C ends the whole command (no graceful-shutdown signal handling of its own); a
+            // server that fails to start ends the wait for its port.
+            group.addTask {
+                defer { portSink.finish() }
+                try await app.runService(gracefulShutdownSignals: [])
+            }
             group.addTask { try await engine.makeWorker(configuration: .init(concurrency: 16)).run() }
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
@@ -104,7 +113,7 @@ struct APIBenchCommand: AsyncParsableCommand {
             let base = "http://127.0.0.1:\(port)"
             // One saga to read from the start.
             let seed = try await Self.request(http, base + "/api/v1/sagas", "POST", secret, Self.startBody)
-            let seedID = seed.id ?? ""
+            guard seed.ok, let seedID = seed.id else { throw ValidationError("the first saga did not start: \(seed.failure ?? "no id")") }
             let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
             return try await withThrowingTaskGroup(of: Tally.self) { clientsGroup in
                 for client in 0..<clients {

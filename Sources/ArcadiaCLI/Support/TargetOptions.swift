@@ -93,6 +93,10 @@ struct TargetOptions: ParsableArguments {
             return try await StoreFactory.withStore(try database.url(), logger: logger) { store in try await local(store) }
         } catch let error as APIError {
             throw CLIExit.report(error)
+        } catch let error where error is ValidationError || error is ExitCode || error is CancellationError {
+            throw error
+        } catch {
+            throw CLIExit.report(unexpected: error)
         }
     }
 }

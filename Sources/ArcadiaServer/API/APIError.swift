@@ -7,13 +7,16 @@ public struct APIError: Error, Sendable, Hashable {
     public var code: String
     public var message: String
     public var details: [String]
+    /// Seconds to wait before trying again (`Retry-After`), for a 429.
+    public var retryAfter: Int?
 
     /// Creates an error.
-    public init(_ status: Int, _ code: String, _ message: String, details: [String] = []) {
+    public init(_ status: Int, _ code: String, _ message: String, details: [String] = [], retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.retryAfter = retryAfter
     }
 
     package static func unauthorized(_ message: String) -> APIError { APIError(401, "unauthorized", message) }

@@ -46,14 +46,16 @@ struct APIMiddleware: RouterMiddleware {
             throw APIError.unauthorized("missing Authorization: Bearer <token> (create one with `arcadia token create`)")
         }
         guard header.lowercased().hasPrefix("bearer ") else { throw APIError.unauthorized("the Authorization header must be Bearer <token>") }
-        if let wait = await throttle.retryAfter(context.clientKey) {
-            throw APIError(429, "too_many_failures", "too many bad tokens from this address; try again in \(wait) s")
-        }
         let token: AccessToken
         do {
             token = try await issuer.authenticate(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
         } catch let error as AccessError {
-            await throttle.recordFailure(context.clientKey)
+            if let wait = await throttle.recordFailure(context.clientKey) {
+                logger.warning(
+                    "too many bad tokens",
+                    metadata: ["client": "\(context.clientKey)", "request.id": "\(request.headers[Self.requestIDField] ?? "")"])
+                throw APIError(429, "too_many_failures", "too many bad tokens from this address; try again in \(wait) s", retryAfter: wait)
+            }
             throw APIError.unauthorized(error.message)
         }
         await issuer.recordUse(token)
@@ -61,9 +63,10 @@ struct APIMiddleware: RouterMiddleware {
     }
 
     static func response(_ error: APIError) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: error.status), headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let wait = error.retryAfter { headers[.retryAfter] = String(wait) }
+        return Response(
+            status: HTTPResponse.Status(code: error.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
     }
 
     /// The API error for anything a route threw: the handlers' own errors as they are, the

@@ -1,9 +1,11 @@
 import Foundation
 
-/// Slows down guessing: after `limit` failed authentications (bad API tokens, bad dashboard
-/// logins) from one client address within `window`, that address is refused (429, with how long
-/// to wait) until the window has passed. In memory, per server process: a guesser who spreads
-/// over processes gets `limit` tries per process per window, against 2^256 secrets.
+/// Slows down and flags token guessing without locking anyone out: after `limit` failed
+/// authentications (bad API tokens, bad dashboard logins) from one client within `window`, that
+/// client's further *failures* are answered 429 with how long to wait, until the window has
+/// passed. A valid token always gets through, so nobody can lock others out by failing from the
+/// same address (a proxy, a NAT). Clients are keyed by IPv4 address or IPv6 /64. In memory, per
+/// server process; the secrets have 256 bits, so this is about noise and alerting, not odds.
 package actor AuthThrottle {
     private struct Record {
         var windowStart: Date
@@ -12,31 +14,44 @@ package actor AuthThrottle {
 
     let limit: Int
     let window: TimeInterval
+    /// At most this many clients are tracked; past it, new ones share one record.
+    let capacity: Int
     private var records: [String: Record] = [:]
+    private var lastPrune = Date.distantPast
 
     /// A throttle allowing `limit` failures per client per `window` seconds.
-    package init(limit: Int = 20, window: TimeInterval = 60) {
+    package init(limit: Int = 20, window: TimeInterval = 60, capacity: Int = 100_000) {
         self.limit = limit
         self.window = window
+        self.capacity = capacity
     }
 
-    /// Seconds the client must wait before trying again, or nil when it may try now.
-    package func retryAfter(_ client: String, now: Date = Date()) -> Int? {
-        guard let record = records[client], record.failures >= limit else { return nil }
-        let left = record.windowStart.addingTimeInterval(window).timeIntervalSince(now)
-        guard left > 0 else {
-            records[client] = nil
-            return nil
+    /// Counts one failure of `client`; answers the seconds to wait when it is over the limit
+    /// (the failure is then answered 429), nil otherwise.
+    package func recordFailure(_ client: String, now: Date = Date()) -> Int? {
+        if now.timeIntervalSince(lastPrune) >= window {
+            records = records.filter { now.timeIntervalSince($0.value.windowStart) < window }
+            lastPrune = now
         }
-        return Int(left.rounded(.up))
-    }
-
-    /// Counts one failure of the client.
-    package func recordFailure(_ client: String, now: Date = Date()) {
-        if records.count > 10_000 { records = records.filter { now.timeIntervalSince($0.value.windowStart) < window } }
-        var record = records[client] ?? Record(windowStart: now, failures: 0)
+        let key = records[client] != nil || records.count < capacity ? client : "overflow"
+        var record = records[key] ?? Record(windowStart: now, failures: 0)
         if now.timeIntervalSince(record.windowStart) >= window { record = Record(windowStart: now, failures: 0) }
         record.failures += 1
-        records[client] = record
+        records[key] = record
+        guard record.failures > limit else { return nil }
+        return max(1, Int(record.windowStart.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
+    }
+
+    /// The key of a client address: an IPv4 address as it is, an IPv6 address by its /64.
+    package static func key(_ address: String?) -> String {
+        guard let address, address.contains(":") else { return address ?? "unknown" }
+        var groups = address.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if let gap = groups.firstIndex(of: ""), address.contains("::") {
+            // Expand "::" so the first four groups are the network part.
+            let missing = 8 - groups.filter { !$0.isEmpty }.count
+            groups.removeAll { $0.isEmpty }
+            groups.insert(contentsOf: Array(repeating: "0", count: max(missing, 0)), at: min(gap, groups.count))
+        }
+        return groups.prefix(4).map { $0.lowercased() }.joined(separator: ":") + "::/64"
     }
 }

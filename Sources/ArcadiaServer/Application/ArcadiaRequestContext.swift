@@ -12,6 +12,6 @@ package struct ArcadiaRequestContext: RequestContext, RemoteAddressRequestContex
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's IP address as text, the key of ``AuthThrottle``.
-    var clientKey: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address as ``AuthThrottle`` keys it.
+    var clientKey: String { AuthThrottle.key(remoteAddress?.ipAddress) }
 }

@@ -21,7 +21,8 @@ package func buildApplication(
     router.middlewares.add(
         APIMiddleware(issuer: TokenIssuer(store: store), throttle: throttle, maxBodyBytes: configuration.maxBodyBytes, logger: logger))
     Dashboard(
-        engine: engine, store: store, inventorySync: inventorySync, issuer: TokenIssuer(store: store), signer: SessionSigner(store: store),
+        engine: engine, store: store, inventorySync: inventorySync, issuer: TokenIssuer(store: store),
+        signer: SessionSigner(store: store, secret: configuration.sessionSecret),
         throttle: throttle, library: try DashboardTemplates.library(), secureCookies: configuration.secureCookies, logger: logger
     ).register(on: router)
     try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics).registerHandlers(

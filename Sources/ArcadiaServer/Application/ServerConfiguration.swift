@@ -11,16 +11,20 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Whether the dashboard's cookies carry `Secure` (browsers still accept them from
     /// `http://localhost`); off only for a plain-HTTP server reached by another name.
     public var secureCookies: Bool
+    /// The key of the dashboard's session cookies (`ARCADIA_SESSION_SECRET`): processes that share
+    /// it accept each other's sessions, across restarts; nil: a random key per process.
+    public var sessionSecret: String?
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 4000, maxBodyBytes: Int = 1 << 20, maxFailedAuthenticationsPerMinute: Int = 20,
-        secureCookies: Bool = true
+        secureCookies: Bool = true, sessionSecret: String? = nil
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxFailedAuthenticationsPerMinute = maxFailedAuthenticationsPerMinute
         self.secureCookies = secureCookies
+        self.sessionSecret = sessionSecret
     }
 }

@@ -26,9 +26,13 @@ struct Dashboard: Sendable {
     let secureCookies: Bool
     let logger: Logger
 
-    static let sessionCookie = "arcadia_session"
-    static let loginCookie = "arcadia_login_csrf"
     static let maxFormBytes = 64 * 1024
+
+    /// The session cookie's name: `__Host-` bound to this host (no subdomain may set or read it)
+    /// whenever it is `Secure`.
+    var sessionCookie: String { secureCookies ? "__Host-arcadia_session" : "arcadia_session" }
+    /// The login form's double-submit cookie.
+    var loginCookie: String { secureCookies ? "__Host-arcadia_login_csrf" : "arcadia_login_csrf" }
 
     /// Whether a path belongs to the dashboard (the API middleware leaves those alone).
     static func serves(_ path: String) -> Bool { path == "/" || path == "/ui" || path.hasPrefix("/ui/") }
@@ -46,7 +50,7 @@ struct Dashboard: Sendable {
         router.post("/ui/logout") { request, _ in
             try await form(request) { _, _ in
                 var response = Self.redirect("/ui/login")
-                response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0, path: "/"))
+                response.setCookie(cookie(sessionCookie, "", maxAge: 0, path: "/"))
                 return response
             }
         }
@@ -90,18 +94,15 @@ struct Dashboard: Sendable {
     private func loginPage(_ request: Request, flash: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let csrf = Self.random()
         var response = render("login", title: "Log in", session: nil, flash: flash, status: status, ["loginCSRF": csrf])
-        response.setCookie(cookie(Self.loginCookie, csrf, maxAge: 600, path: "/ui/login"))
+        response.setCookie(cookie(loginCookie, csrf, maxAge: 600, path: "/"))
         return response
     }
 
     private func login(_ request: Request, context: Context) async throws -> Response {
-        if let wait = await throttle.retryAfter(context.clientKey) {
-            return loginPage(request, flash: "Too many failed logins from this address; try again in \(wait) s.", status: .tooManyRequests)
-        }
         guard let fields = try await Self.fields(request) else {
             return loginPage(request, flash: "The form was too large or not a form.", status: .badRequest)
         }
-        guard let expected = request.cookies[Self.loginCookie]?.value, let given = fields["csrf"],
+        guard let expected = request.cookies[loginCookie]?.value, let given = fields["csrf"], !expected.isEmpty,
             SessionSigner.constantTimeEqual(expected, given)
         else {
             return loginPage(request, flash: "The login form expired; please try again.", status: .forbidden)
@@ -110,14 +111,17 @@ struct Dashboard: Sendable {
         do {
             token = try await issuer.authenticate((fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
         } catch let error as AccessError {
-            await throttle.recordFailure(context.clientKey)
+            if let wait = await throttle.recordFailure(context.clientKey) {
+                logger.warning("too many failed dashboard logins", metadata: ["client": "\(context.clientKey)"])
+                return loginPage(request, flash: "Too many failed logins from this address; try again in \(wait) s.", status: .tooManyRequests)
+            }
             return loginPage(request, flash: error.message, status: .unauthorized)
         }
         await issuer.recordUse(token)
         let (value, _) = try await signer.open(token)
         var response = Self.redirect("/ui/sagas")
-        response.setCookie(cookie(Self.sessionCookie, value, maxAge: Int(signer.lifetime), path: "/"))
-        response.setCookie(cookie(Self.loginCookie, "", maxAge: 0, path: "/ui/login"))
+        response.setCookie(cookie(sessionCookie, value, maxAge: Int(signer.lifetime), path: "/"))
+        response.setCookie(cookie(loginCookie, "", maxAge: 0, path: "/"))
         logger.info("dashboard login", metadata: ["token.prefix": "\(token.prefix)", "role": "\(token.role.rawValue)"])
         return response
     }
@@ -145,7 +149,7 @@ struct Dashboard: Sendable {
                 "error", title: "Bad form", session: session, status: .badRequest,
                 ["heading": "Bad form", "message": "The form was too large or not a form.", "back": "/ui/sagas"])
         }
-        guard let given = fields["csrf"], SessionSigner.constantTimeEqual(given, session.csrf) else {
+        guard let given = fields["csrf"], !given.isEmpty, SessionSigner.constantTimeEqual(given, session.csrf) else {
             return render(
                 "error", title: "Refused", session: session, status: .forbidden,
                 ["heading": "Refused", "message": "the form's CSRF token is missing or wrong; reload the page and try again", "back": "/ui/sagas"])
@@ -159,7 +163,7 @@ struct Dashboard: Sendable {
     }
 
     private func session(_ request: Request) async throws -> SessionSigner.Session? {
-        guard let value = request.cookies[Self.sessionCookie]?.value, !value.isEmpty else { return nil }
+        guard let value = request.cookies[sessionCookie]?.value, !value.isEmpty else { return nil }
         return try await signer.verify(value)
     }
 
@@ -289,8 +293,9 @@ struct Dashboard: Sendable {
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "no-referrer",
         ]
+        // The one inline script is allowed by its hash: an injected script would not run.
         headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
+            "default-src 'self'; style-src 'unsafe-inline'; script-src '\(DashboardTemplates.scriptHash)'; frame-ancestors 'none'; form-action 'self'"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
@@ -309,11 +314,18 @@ struct Dashboard: Sendable {
         guard let body = try? await request.collectBody(upTo: maxFormBytes) else { return nil }
         let text = String(buffer: body)
         var fields: [String: String] = [:]
+        // Any field that does not decode refuses the whole form: a dropped value must not
+        // silently change what is done (an idempotency key, the inputs).
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ part: Substring) -> String? { part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
             guard let name = parts.first.flatMap(decode) else { return nil }
-            fields[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
+            if parts.count > 1 {
+                guard let value = decode(parts[1]) else { return nil }
+                fields[name] = value
+            } else {
+                fields[name] = ""
+            }
         }
         return fields
     }

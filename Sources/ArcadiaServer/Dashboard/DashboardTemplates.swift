@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Mustache
 
 /// The dashboard's pages, as Mustache templates (`{{x}}` is HTML-escaped; only `{{{body}}}`, a
@@ -14,6 +16,24 @@ enum DashboardTemplates {
         }
         return library
     }
+
+    /// The live update: while the page's `#live` part shows something running, fetch the page
+    /// again each second and swap that part; a session that ended (a redirect to the login page)
+    /// stops it and goes to log in.
+    static let script = """
+        (function(){let live=document.getElementById('live');
+        async function tick(){if(!live||live.dataset.terminal==='true')return;
+        try{const r=await fetch(location.href,{credentials:'same-origin'});
+        if(r.redirected){location.href='/ui/login';return;}
+        if(r.ok){const next=new DOMParser().parseFromString(await r.text(),'text/html').getElementById('live');
+        if(!next){location.href='/ui/login';return;}
+        live.replaceWith(next);live=next;}}catch(e){}
+        setTimeout(tick,1000);}
+        setTimeout(tick,1000);})();
+        """
+
+    /// The CSP source of ``script``: its SHA-256, base64.
+    static let scriptHash = "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
 
     static let layout = """
         <!doctype html>
@@ -45,15 +65,7 @@ enum DashboardTemplates {
         <form method="post" action="/ui/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button id="logout">Log out</button></form>{{/signedIn}}
         </header>
         <main>{{#flash}}<p class="flash" id="flash">{{flash}}</p>{{/flash}}{{{body}}}</main>
-        <script>
-        (function(){let live=document.getElementById('live');
-        async function tick(){if(!live||live.dataset.terminal==='true')return;
-        try{const r=await fetch(location.href,{credentials:'same-origin'});if(r.ok){
-        const next=new DOMParser().parseFromString(await r.text(),'text/html').getElementById('live');
-        if(next){live.replaceWith(next);live=next;}}}catch(e){}
-        setTimeout(tick,1000);}
-        setTimeout(tick,1000);})();
-        </script>
+        <script>\(script)</script>
         </body></html>
         """
 
