@@ -8,6 +8,7 @@ public struct BillingError: Error, Sendable, Hashable, CustomStringConvertible {
         case notFound = "not_found"
         case finalized
         case invalidInput = "invalid_input"
+        case invalidField = "invalid_field"
     }
 
     public var code: Code

@@ -1,5 +1,6 @@
 import AccessControl
 import ArcadiaServer
+import Billing
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -188,5 +189,55 @@ struct DashboardTests {
         #expect(await throttle.recordFailure("a", now: now) == nil)
         #expect(await throttle.recordFailure("a", now: now) != nil)
         #expect(await throttle.recordFailure("a", now: now.addingTimeInterval(61)) == nil)
+    }
+
+    @Test("billing pages: tenants, a tenant's deployments and invoices, an invoice with CSV, finalize by an admin; a tenant token sees only its own")
+    func billingPages() async throws {
+        try await ServerAPITests.withServer(.sqlite) { client, tokens, _, store, _ in
+            let start = BillingPeriod("2026-11")!.start
+            try await store.insertTenant(Tenant(id: "acme", name: "Acme <Corp>", billingEmail: "b@acme.test", createdAt: start))
+            try await store.insertTenant(Tenant(id: "beta", name: "Beta", billingEmail: "b@beta.test", createdAt: start))
+            try await store.insertDeployment(
+                Deployment(id: "acme-prod", tenantID: "acme", name: "prod", region: "nyc3", plan: "standard", createdAt: start))
+            try await store.insertRateCard(RateCard(name: "2026", effectiveFrom: BillingPeriod("2026-01")!.start, planFees: ["standard": 30]))
+
+            let admin = try await Self.login(client, tokens.admin)
+            let adminCookie = "__Host-arcadia_session=\(admin.cookie)"
+            let tenants = try await client.execute(uri: "/ui/tenants", method: .get, headers: [.cookie: adminCookie])
+            let html = String(buffer: tenants.body)
+            #expect(tenants.status == .ok && html.contains("Acme &lt;Corp&gt;") && !html.contains("Acme <Corp>") && html.contains("beta"))
+            let generated = try await client.execute(
+                uri: "/ui/invoices/generate", method: .post, headers: Self.form(cookie: adminCookie),
+                body: ByteBuffer(string: "csrf=\(admin.csrf)&tenant=acme&period=2026-11"))
+            #expect(generated.status == .seeOther && generated.headers[.location] == "/ui/invoices/acme/2026-11")
+            let invoice = try await client.execute(uri: "/ui/invoices/acme/2026-11", method: .get, headers: [.cookie: adminCookie])
+            #expect(String(buffer: invoice.body).contains("30.00 USD") && String(buffer: invoice.body).contains("id=\"finalize\""))
+            let finalized = try await client.execute(
+                uri: "/ui/invoices/acme/2026-11/finalize", method: .post, headers: Self.form(cookie: adminCookie),
+                body: ByteBuffer(string: "csrf=\(admin.csrf)"))
+            #expect(finalized.status == .seeOther)
+            let after = String(buffer: try await client.execute(uri: "/ui/invoices/acme/2026-11", method: .get, headers: [.cookie: adminCookie]).body)
+            #expect(after.contains("#1") && !after.contains("id=\"finalize\""))
+
+            // The tenant token lands on its own page and sees nothing of others.
+            let tenantPage = try await client.execute(uri: "/ui/login", method: .get)
+            let loginCSRF = try #require(Self.hidden("csrf", in: String(buffer: tenantPage.body)))
+            let loginCookie = try #require(Self.cookie("__Host-arcadia_login_csrf", tenantPage))
+            let loggedIn = try await client.execute(
+                uri: "/ui/login", method: .post, headers: Self.form(cookie: "__Host-arcadia_login_csrf=\(loginCookie)"),
+                body: ByteBuffer(string: "csrf=\(loginCSRF)&token=\(tokens.tenant)"))
+            #expect(loggedIn.headers[.location] == "/ui/tenants/acme")
+            let tenantCookie = "__Host-arcadia_session=\(try #require(Self.cookie("__Host-arcadia_session", loggedIn)))"
+            let own = try await client.execute(uri: "/ui/tenants/acme", method: .get, headers: [.cookie: tenantCookie])
+            #expect(own.status == .ok && String(buffer: own.body).contains("2026-11") && !String(buffer: own.body).contains("id=\"generate\""))
+            let csv = try await client.execute(uri: "/ui/invoices/acme/2026-11?format=csv", method: .get, headers: [.cookie: tenantCookie])
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true && String(buffer: csv.body).contains(",total,"))
+            for uri in ["/ui/tenants/beta", "/ui/invoices/beta/2026-11", "/ui/sagas", "/ui/tenants", "/ui/margin"] {
+                let refused = try await client.execute(uri: uri, method: .get, headers: [.cookie: tenantCookie])
+                #expect(refused.status == .forbidden, "\(uri)")
+            }
+            let margin = try await client.execute(uri: "/ui/margin?period=2026-11", method: .get, headers: [.cookie: adminCookie])
+            #expect(String(buffer: margin.body).contains("30.00"))
+        }
     }
 }

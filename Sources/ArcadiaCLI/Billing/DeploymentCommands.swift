@@ -42,9 +42,9 @@ struct DeploymentCreateCommand: AsyncParsableCommand {
         if let createdAt, ISO8601DateFormatter().date(from: createdAt) == nil {
             throw ValidationError("--created-at '\(createdAt)' is not an ISO 8601 time such as 2026-11-01T00:00:00Z")
         }
-        try BillingValidation.identifier(id, "deployment id")
-        try BillingValidation.identifier(plan, "--plan")
-        guard !region.isEmpty, region.count <= 32 else { throw ValidationError("--region must be a region slug such as nyc3") }
+        try BillingFlags.check {
+            try BillingValidation.deployment(Deployment(id: id, tenantID: tenant, name: name ?? id, region: region, plan: plan, createdAt: Date()))
+        }
     }
 
     func run() async throws {

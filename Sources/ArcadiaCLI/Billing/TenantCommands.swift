@@ -2,12 +2,16 @@ import ArcadiaServer
 import ArgumentParser
 import Billing
 import Foundation
+import Logging
+import SagaEngine
 
 /// `arcadia tenant …`: the customers billed.
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenant", abstract: "Create and list tenants (the customers billed).",
-        subcommands: [TenantCreateCommand.self, TenantListCommand.self])
+        commandName: "tenant", abstract: "Create, list, suspend, resume and offboard tenants (the customers billed).",
+        subcommands: [
+            TenantCreateCommand.self, TenantListCommand.self, TenantSuspendCommand.self, TenantResumeCommand.self, TenantOffboardCommand.self,
+        ])
 }
 
 /// `arcadia tenant create`.
@@ -61,7 +65,14 @@ struct TenantListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let tenants = try await BillingStoreAccess.run(database) { store in try await store.tenants() }
+        // Statuses follow the lifecycle sagas: worked out again before they are shown.
+        let tenants = try await BillingStoreAccess.run(database) { store in
+            let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), logger: Logger(label: "arcadia.cli"))
+            let lifecycle = TenantLifecycle(billing: store, engine: engine)
+            var tenants: [Tenant] = []
+            for tenant in try await store.tenants() { tenants.append(try await lifecycle.refresh(tenantID: tenant.id)) }
+            return tenants
+        }
         if json { return print(BillingJSON.text(tenants.map(BillingJSON.tenant))) }
         guard !tenants.isEmpty else { return print("no tenants") }
         print(SagaPrinter.pad("ID", 20) + SagaPrinter.pad("NAME", 24) + SagaPrinter.pad("STATUS", 12) + SagaPrinter.pad("CURRENCY", 10) + "EMAIL")

@@ -1,4 +1,5 @@
 import AccessControl
+import ArcadiaStorage
 import CloudOps
 package import Foundation
 package import OpenAPIRuntime
@@ -15,7 +16,7 @@ struct APIHandler: APIProtocol {
     var inventory: StoreInventoryOperations {
         StoreInventoryOperations(store: store, inventorySync: inventorySync, trigger: "api", now: { [engine] in engine.clock.now })
     }
-    let store: any InventoryStore
+    let store: any ArcadiaStore
     /// Nil without an inventory token: a sync request answers 503 naming the variable.
     let inventorySync: InventorySync?
     /// Where this process's metrics are collected (nil: `/metrics` answers empty).

@@ -20,6 +20,17 @@ enum AuthenticatedToken {
         return token
     }
 
+    /// The request's token if it may read `tenantID`'s data: any reader, or a tenant token of
+    /// that tenant; else 403.
+    static func requireTenant(_ tenantID: String) throws -> AccessToken {
+        let token = try require()
+        guard token.allows(.read) || token.allows(.readOwnTenant, tenant: tenantID) else {
+            throw APIError.forbidden(
+                token.role == .tenant ? "a tenant token sees only its own tenant" : "a \(token.role.rawValue) token may not read this")
+        }
+        return token
+    }
+
     private static func describe(_ permission: Permission) -> String {
         switch permission {
         case .read: "read this"

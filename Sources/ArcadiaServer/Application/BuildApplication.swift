@@ -26,7 +26,7 @@ package func buildApplication(
         throttle: throttle, library: try DashboardTemplates.library(), secureCookies: configuration.secureCookies, logger: logger
     ).register(on: router)
     try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics).registerHandlers(
-        on: router, configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds))
+        on: router, configuration: .init(dateTranscoder: LenientDateTranscoder()))
     return Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arcadia"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)

@@ -15,7 +15,7 @@ package struct RemoteAPI: Sendable {
     package init(server: URL, token: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(120)) {
         self.server = server
         client = Client(
-            serverURL: server, configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds),
+            serverURL: server, configuration: .init(dateTranscoder: LenientDateTranscoder()),
             transport: AsyncHTTPClientTransport(configuration: .init(client: httpClient, timeout: .init(timeout))),
             middlewares: [BearerTokenMiddleware(token: token)])
     }

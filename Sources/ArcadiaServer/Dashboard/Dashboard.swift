@@ -87,6 +87,7 @@ struct Dashboard: Sendable {
             }
         }
         router.get("/ui/drift") { request, _ in try await page(request) { try await driftPage(session: $0) } }
+        registerBilling(on: router)
     }
 
     // MARK: Sessions
@@ -119,7 +120,8 @@ struct Dashboard: Sendable {
         }
         await issuer.recordUse(token)
         let (value, _) = try await signer.open(token)
-        var response = Self.redirect("/ui/sagas")
+        // A tenant token's dashboard is its own tenant's page.
+        var response = Self.redirect(token.role == .tenant ? "/ui/tenants/\(token.tenantID ?? "")" : "/ui/sagas")
         response.setCookie(cookie(sessionCookie, value, maxAge: Int(signer.lifetime), path: "/"))
         response.setCookie(cookie(loginCookie, "", maxAge: 0, path: "/"))
         logger.info("dashboard login", metadata: ["token.prefix": "\(token.prefix)", "role": "\(token.role.rawValue)"])
@@ -128,7 +130,7 @@ struct Dashboard: Sendable {
 
     /// A page for a signed-in browser; others are sent to the login page. Tenant tokens see
     /// their own pages when billing lands; until then the operator pages refuse them.
-    private func page(_ request: Request, _ build: (SessionSigner.Session) async throws -> Response) async throws -> Response {
+    func page(_ request: Request, _ build: (SessionSigner.Session) async throws -> Response) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/ui/login") }
         guard session.token.allows(.read) else {
             return render(
@@ -140,7 +142,7 @@ struct Dashboard: Sendable {
 
     /// A form post from a signed-in browser, with its CSRF token checked, and its role allowed
     /// `permission` when given.
-    private func form(
+    func form(
         _ request: Request, permission: Permission? = nil, _ handle: ([String: String], SessionSigner.Session) async throws -> Response
     ) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/ui/login") }
@@ -162,7 +164,7 @@ struct Dashboard: Sendable {
         return try await handle(fields, session)
     }
 
-    private func session(_ request: Request) async throws -> SessionSigner.Session? {
+    func session(_ request: Request) async throws -> SessionSigner.Session? {
         guard let value = request.cookies[sessionCookie]?.value, !value.isEmpty else { return nil }
         return try await signer.verify(value)
     }
@@ -270,19 +272,21 @@ struct Dashboard: Sendable {
 
     // MARK: Rendering
 
-    private func failure(_ error: APIError, session: SessionSigner.Session, back: String) -> Response {
+    func failure(_ error: APIError, session: SessionSigner.Session, back: String) -> Response {
         render(
             "error", title: "Error", session: session, status: HTTPResponse.Status(code: error.status),
             ["heading": error.code.replacingOccurrences(of: "_", with: " "), "message": error.message, "details": error.details, "back": back])
     }
 
-    private func render(
+    func render(
         _ name: String, title: String, session: SessionSigner.Session?, flash: String? = nil, status: HTTPResponse.Status = .ok,
         _ values: [String: Any]
     ) -> Response {
         var context = values
         context["title"] = title
         context["signedIn"] = session != nil
+        context["reader"] = session?.token.allows(.read) == true
+        context["ownTenant"] = session?.token.role == .tenant ? session?.token.tenantID ?? "" : ""
         context["csrf"] = session?.csrf ?? ""
         context["tokenName"] = session?.token.name ?? ""
         context["role"] = session?.token.role.rawValue ?? ""

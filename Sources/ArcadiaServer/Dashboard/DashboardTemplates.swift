@@ -10,7 +10,7 @@ enum DashboardTemplates {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("login", login), ("sagas", sagas), ("saga", saga), ("inventory", inventory), ("drift", drift),
-            ("error", error),
+            ("error", error), ("tenants", tenants), ("tenant", tenant), ("invoice", invoice), ("margin", margin),
         ] {
             try library.register(text, named: name)
         }
@@ -60,7 +60,9 @@ enum DashboardTemplates {
         form.inline{display:inline}label{display:block;margin:.4em 0}textarea,input[type=text],input[type=password],select{width:100%;max-width:40em}
         </style></head><body>
         <header><a class="brand" href="/ui/sagas">Arcadia</a>
-        <nav>{{#signedIn}}<a href="/ui/sagas">Sagas</a><a href="/ui/inventory">Inventory</a><a href="/ui/drift">Drift</a>{{/signedIn}}</nav>
+        <nav>{{#reader}}<a href="/ui/sagas">Sagas</a><a href="/ui/inventory">Inventory</a><a href="/ui/drift">Drift</a>
+        <a href="/ui/tenants">Tenants</a><a href="/ui/margin">Margin</a>{{/reader}}
+        {{^reader}}{{#signedIn}}<a href="/ui/tenants/{{ownTenant}}">My invoices</a>{{/signedIn}}{{/reader}}</nav>
         {{#signedIn}}<span>{{tokenName}} ({{role}})</span>
         <form method="post" action="/ui/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button id="logout">Log out</button></form>{{/signedIn}}
         </header>
@@ -157,5 +159,59 @@ enum DashboardTemplates {
     static let error = """
         <h1>{{heading}}</h1><p class="error" id="error">{{message}}</p>{{#details}}<p>{{.}}</p>{{/details}}
         <p><a href="{{back}}">Back</a></p>
+        """
+
+    static let tenants = """
+        <h1>Tenants</h1>
+        <table id="tenants"><thead><tr><th>Tenant</th><th>Name</th><th>Status</th><th>Currency</th><th>Billing email</th></tr></thead><tbody>
+        {{#tenants}}<tr><td><a href="/ui/tenants/{{id}}">{{id}}</a></td><td>{{name}}</td><td><span class="status {{status}}">{{status}}</span></td>
+        <td>{{currency}}</td><td>{{email}}</td></tr>{{/tenants}}
+        {{^tenants}}<tr><td colspan="5">No tenants (arcadia tenant create).</td></tr>{{/tenants}}
+        </tbody></table>
+        """
+
+    static let tenant = """
+        <div id="live" data-terminal="{{settled}}">
+        <h1>{{name}} <span class="status {{status}}" id="tenant-status">{{status}}</span></h1>
+        <p>{{id}} · {{email}} · {{currency}}</p>
+        {{#canAdminister}}<p class="actions">{{#actions}}<form class="inline" method="post" action="/ui/tenants/{{id}}/{{action}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><button id="tenant-{{action}}">{{label}}</button></form> {{/actions}}</p>{{/canAdminister}}
+        <h2>Deployments</h2>
+        <table id="deployments"><thead><tr><th>Deployment</th><th>Plan</th><th>Region</th><th>Status</th><th>Created</th><th>Ended</th><th>Last lifecycle saga</th></tr></thead><tbody>
+        {{#deployments}}<tr><td>{{id}}</td><td>{{plan}}</td><td>{{region}}</td><td><span class="status {{status}}">{{status}}</span></td><td>{{created}}</td><td>{{ended}}</td>
+        <td>{{#saga}}{{#reader}}<a href="/ui/sagas/{{saga}}">{{template}}</a>{{/reader}}{{^reader}}{{template}}{{/reader}} {{sagaStatus}}{{/saga}}</td></tr>{{/deployments}}
+        {{^deployments}}<tr><td colspan="7">No deployments.</td></tr>{{/deployments}}
+        </tbody></table>
+        </div>
+        <h2>Invoices</h2>
+        <table id="invoices"><thead><tr><th>Period</th><th>Number</th><th>Status</th><th>Total</th></tr></thead><tbody>
+        {{#invoices}}<tr><td><a href="/ui/invoices/{{tenant}}/{{period}}">{{period}}</a></td><td>{{number}}</td><td>{{status}}</td><td>{{total}} {{currency}}</td></tr>{{/invoices}}
+        {{^invoices}}<tr><td colspan="4">No invoices yet.</td></tr>{{/invoices}}
+        </tbody></table>
+        {{#canAdminister}}<form method="post" action="/ui/invoices/generate"><input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="tenant" value="{{id}}"><label>Period (YYYY-MM) <input type="text" name="period" id="period" value="{{currentPeriod}}"></label>
+        <button id="generate">Generate draft invoice</button></form>{{/canAdminister}}
+        """
+
+    static let invoice = """
+        <h1>Invoice {{#number}}#{{number}}{{/number}}{{^number}}(draft){{/number}} · {{tenant}} · {{period}}</h1>
+        <p>Status: <span class="status {{status}}" id="invoice-status">{{status}}</span> · Total: <b id="invoice-total">{{total}} {{currency}}</b>
+        · <a href="/ui/invoices/{{tenant}}/{{period}}?format=csv">CSV</a></p>
+        {{#canFinalize}}<form method="post" action="/ui/invoices/{{tenant}}/{{period}}/finalize"><input type="hidden" name="csrf" value="{{csrf}}">
+        <button id="finalize">Finalize (numbered, never changed again)</button></form>{{/canFinalize}}
+        <table id="lines"><thead><tr><th>Deployment</th><th>What</th><th>Size</th><th>From</th><th>To</th><th>Quantity</th><th>Unit price</th><th>Amount</th><th>Card</th></tr></thead><tbody>
+        {{#lines}}<tr><td>{{deployment}}</td><td>{{what}}</td><td>{{size}}</td><td>{{from}}</td><td>{{to}}</td><td>{{quantity}} {{unit}}</td><td>{{unitPrice}}</td>
+        <td>{{amount}}</td><td>{{card}}{{#note}} ({{note}}){{/note}}</td></tr>{{/lines}}
+        {{^lines}}<tr><td colspan="9">No lines.</td></tr>{{/lines}}
+        </tbody></table>
+        """
+
+    static let margin = """
+        <h1>Margin · {{period}}</h1>
+        <form method="get" action="/ui/margin"><label>Period (YYYY-MM) <input type="text" name="period" value="{{period}}"></label><button>Show</button></form>
+        <table id="margin"><thead><tr><th>Tenant</th><th>Deployment</th><th>Invoiced</th><th>DigitalOcean cost</th><th>Margin</th><th>Invoice</th></tr></thead><tbody>
+        {{#rows}}<tr><td><a href="/ui/tenants/{{tenant}}">{{tenant}}</a></td><td>{{deployment}}</td><td>{{invoiced}}</td><td>{{cost}}</td><td>{{margin}}</td><td>{{status}}</td></tr>{{/rows}}
+        {{^rows}}<tr><td colspan="6">No invoices for this period.</td></tr>{{/rows}}
+        </tbody></table>
         """
 }

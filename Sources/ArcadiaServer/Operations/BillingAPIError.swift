@@ -7,6 +7,7 @@ package enum BillingAPIError {
         case .notFound: APIError(404, error.code.rawValue, error.message)
         case .finalized: APIError(409, error.code.rawValue, error.message)
         case .invalidInput: APIError(409, "conflict", error.message)
+        case .invalidField: APIError(400, error.code.rawValue, error.message)
         case .invalidRateCard, .noRateCard, .unknownPlan: APIError(422, error.code.rawValue, error.message)
         }
     }

@@ -1,0 +1,104 @@
+public import Foundation
+public import SagaEngine
+
+/// Suspends, resumes and offboards tenants through sagas, and keeps the statuses of tenants and
+/// deployments following the outcomes of those sagas: a deployment's status is what its latest
+/// completed lifecycle saga made it (a saga that rolled back or failed changes nothing), and a
+/// tenant is `offboarded` once every deployment is, `suspended` once every live one is, `active`
+/// otherwise. The statuses are worked out again from the sagas whenever asked (``refresh(tenantID:)``),
+/// so a worker dying, another process running the saga or a lost event cannot leave them wrong.
+public struct TenantLifecycle: Sendable {
+    let billing: any BillingStore
+    let engine: SagaEngine
+
+    /// A lifecycle over the billing store and the engine (one database).
+    public init(billing: any BillingStore, engine: SagaEngine) {
+        self.billing = billing
+        self.engine = engine
+    }
+
+    /// Starts `action`'s saga for each deployment it applies to (suspend: active ones; resume:
+    /// suspended ones; offboard: every one not offboarded). A deployment whose saga for the same
+    /// action is still running gets no second one. Answers the sagas, started or already running.
+    public func start(_ action: TenantAction, tenantID: String, triggeredBy: String) async throws -> [SagaRecord] {
+        guard let tenant = try await billing.tenant(id: tenantID) else { throw BillingError(.notFound, "no tenant '\(tenantID)'") }
+        guard tenant.status != .offboarded else {
+            throw BillingError(.finalized, "tenant \(tenantID) is offboarded; nothing more can be done to it")
+        }
+        var sagas: [SagaRecord] = []
+        for deployment in try await billing.deployments(tenantID: tenantID) where applies(action, to: deployment.status) {
+            if let running = try await latest(of: deployment.id), running.template == action.template, !running.status.isTerminal {
+                sagas.append(running)
+                continue
+            }
+            let (saga, _) = try await engine.start(
+                action.template, inputs: ["deployment_id": .string(deployment.id)],
+                options: .init(deploymentID: deployment.id, tenantID: tenantID, triggeredBy: triggeredBy))
+            sagas.append(saga)
+        }
+        if sagas.isEmpty { _ = try await refresh(tenantID: tenantID, after: action) }
+        return sagas
+    }
+
+    /// Works out the statuses of the tenant's deployments and of the tenant from their latest
+    /// lifecycle sagas, stores what changed, and answers the tenant.
+    @discardableResult
+    public func refresh(tenantID: String) async throws -> Tenant { try await refresh(tenantID: tenantID, after: nil) }
+
+    private func refresh(tenantID: String, after requested: TenantAction?) async throws -> Tenant {
+        guard var tenant = try await billing.tenant(id: tenantID) else { throw BillingError(.notFound, "no tenant '\(tenantID)'") }
+        var deployments = try await billing.deployments(tenantID: tenantID)
+        for index in deployments.indices {
+            let deployment = deployments[index]
+            guard let saga = try await latest(of: deployment.id), saga.status == .completed, let action = TenantAction(template: saga.template)
+            else { continue }
+            let status: Deployment.Status =
+                switch action {
+                case .suspend: .suspended
+                case .resume: .active
+                case .offboard: .offboarded
+                }
+            guard status != deployment.status else { continue }
+            let ended = status == .offboarded ? saga.finishedAt ?? Date() : deployment.endedAt
+            _ = try await billing.setDeploymentStatus(id: deployment.id, status: status, endedAt: ended)
+            deployments[index].status = status
+            deployments[index].endedAt = ended
+        }
+        let status: Tenant.Status
+        let live = deployments.filter { $0.status != .offboarded }
+        if deployments.isEmpty {
+            // Nothing to run sagas on: the request itself decides.
+            status =
+                switch requested {
+                case .suspend?: .suspended
+                case .resume?: .active
+                case .offboard?: .offboarded
+                case nil: tenant.status
+                }
+        } else if live.isEmpty {
+            status = .offboarded
+        } else if live.allSatisfy({ $0.status == .suspended }) {
+            status = .suspended
+        } else {
+            status = .active
+        }
+        if status != tenant.status {
+            _ = try await billing.setTenantStatus(id: tenantID, status: status)
+            tenant.status = status
+        }
+        return tenant
+    }
+
+    /// The newest lifecycle saga of a deployment (among its 50 newest sagas).
+    public func latest(of deploymentID: String) async throws -> SagaRecord? {
+        try await engine.list(SagaFilter(deploymentID: deploymentID, limit: 50)).first { TenantAction(template: $0.template) != nil }
+    }
+
+    func applies(_ action: TenantAction, to status: Deployment.Status) -> Bool {
+        switch action {
+        case .suspend: status == .active
+        case .resume: status == .suspended
+        case .offboard: status != .offboarded
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ArcadiaStorage
+import Billing
+import CloudOps
+import DigitalOcean
+import Foundation
+import SagaEngine
+import Testing
+
+/// Suspending, resuming and offboarding a tenant drive the deployment sagas against the
+/// simulator, and the statuses follow the sagas' outcomes.
+@Suite("Tenant lifecycle", .timeLimit(.minutes(3)))
+struct TenantLifecycleTests {
+    @Test(
+        "suspend, resume and offboard a tenant of two deployments: sagas per deployment, statuses from their outcomes, no droplet left",
+        arguments: Backend.enabled)
+    func lifecycle(backend: Backend) async throws {
+        try await CloudHarness.with(backend) { cloud in
+            let store = cloud.store
+            let created = Date(timeIntervalSince1970: 1_790_000_000)
+            try await store.insertTenant(Tenant(id: "acme", name: "Acme", billingEmail: "b@acme.test", createdAt: created))
+            for id in ["d7", "d8"] {
+                try await store.insertDeployment(Deployment(id: id, tenantID: "acme", name: id, region: "nyc3", plan: "standard", createdAt: created))
+            }
+            _ = try await cloud.makeDroplet("t-a", tags: ["deployment:d7"])
+            _ = try await cloud.makeDroplet("t-b", tags: ["deployment:d7"])
+            _ = try await cloud.makeDroplet("t-c", tags: ["deployment:d8"])
+            let other = try await cloud.makeDroplet("someone-else")
+            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+
+            func run(_ action: TenantAction) async throws -> [SagaRecord] {
+                var sagas = try await lifecycle.start(action, tenantID: "acme", triggeredBy: "test")
+                for index in sagas.indices { sagas[index] = try await cloud.engine.waitUntilTerminal(sagas[index].id, timeout: .seconds(60)) }
+                return sagas
+            }
+
+            let suspended = try await run(.suspend)
+            #expect(suspended.map(\.template) == ["suspend-deployment", "suspend-deployment"])
+            #expect(suspended.allSatisfy { $0.status == .completed && $0.tenantID == "acme" })
+            #expect(try await lifecycle.refresh(tenantID: "acme").status == .suspended)
+            #expect(try await store.deployments(tenantID: "acme").allSatisfy { $0.status == .suspended })
+            let off = try await cloud.live().droplets.filter { ($0["name"] as? String)?.hasPrefix("t-") == true }
+            #expect(off.count == 3 && off.allSatisfy { ($0["status"] as? String) == "off" })
+            // Nothing active is left to suspend: no second saga.
+            #expect(try await lifecycle.start(.suspend, tenantID: "acme", triggeredBy: "test").isEmpty)
+
+            let resumed = try await run(.resume)
+            #expect(resumed.count == 2 && resumed.allSatisfy { $0.status == .completed })
+            #expect(try await lifecycle.refresh(tenantID: "acme").status == .active)
+
+            let offboarded = try await run(.offboard)
+            #expect(offboarded.count == 2 && offboarded.allSatisfy { $0.status == .completed }, "\(offboarded.map { $0.error ?? "" })")
+            #expect(try await lifecycle.refresh(tenantID: "acme").status == .offboarded)
+            let deployments = try await store.deployments(tenantID: "acme")
+            #expect(deployments.allSatisfy { $0.status == .offboarded && $0.endedAt != nil })
+            let left = try await cloud.live().droplets.compactMap { $0["id"] as? Int }
+            #expect(left == [other.id])
+            do {
+                _ = try await lifecycle.start(.resume, tenantID: "acme", triggeredBy: "test")
+                Issue.record("an offboarded tenant was resumed")
+            } catch let error as BillingError {
+                #expect(error.message.contains("offboarded"))
+            }
+        }
+    }
+
+    @Test("a suspension that fails changes no status: the tenant stays active while its saga rolled back")
+    func failedSuspension() async throws {
+        try await CloudHarness.with(.sqlite) { cloud in
+            let store = cloud.store
+            try await store.insertTenant(Tenant(id: "acme", name: "Acme", billingEmail: "b@acme.test", createdAt: Date()))
+            try await store.insertDeployment(Deployment(id: "d9", tenantID: "acme", name: "d9", region: "nyc3", plan: "standard", createdAt: Date()))
+            _ = try await cloud.makeDroplet("t-z", tags: ["deployment:d9"])
+            // DigitalOcean refuses every power-off.
+            try await cloud.addFault(#"{"faults": [{"method": "POST", "path": "/v2/droplets/{droplet_id}/actions", "kind": "unprocessable"}]}"#)
+            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+            let sagas = try await lifecycle.start(.suspend, tenantID: "acme", triggeredBy: "test")
+            let ended = try await cloud.engine.waitUntilTerminal(try #require(sagas.first).id, timeout: .seconds(60))
+            #expect(ended.status != .completed)
+            #expect(try await lifecycle.refresh(tenantID: "acme").status == .active)
+            #expect(try await store.deployments(tenantID: "acme").first?.status == .active)
+        }
+    }
+}
