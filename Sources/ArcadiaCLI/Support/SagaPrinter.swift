@@ -9,9 +9,7 @@ enum SagaPrinter {
 
     static func time(_ date: Date?) -> String {
         guard let date else { return "-" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        return ISO8601Text.string(date)
     }
 
     static func pad(_ text: String, _ width: Int) -> String {

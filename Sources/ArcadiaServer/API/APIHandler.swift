@@ -126,11 +126,7 @@ struct APIHandler: APIProtocol {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            if let date = formatter.date(from: text) { return date }
-            formatter.formatOptions = [.withInternetDateTime]
-            guard let date = formatter.date(from: text) else { throw APIError(500, "internal", "a date did not encode") }
+            guard let date = ISO8601Text.date(text) else { throw APIError(500, "internal", "a date did not encode") }
             return date
         }
         return try decoder.decode(T.self, from: Data(text.utf8))

@@ -1,5 +1,6 @@
 import Foundation
 package import OpenAPIRuntime
+import SagaEngine
 
 /// Dates in the API: written as ISO 8601 with milliseconds (`2026-11-01T00:00:00.000Z`), read
 /// with or without fractional seconds, so clients may send either.
@@ -7,9 +8,7 @@ package struct LenientDateTranscoder: DateTranscoder {
     package init() {}
 
     package func encode(_ date: Date) throws -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        ISO8601Text.string(date)
     }
 
     package func decode(_ text: String) throws -> Date {

@@ -3,6 +3,7 @@ import Foundation
 package import NIOCore
 package import OpenAPIAsyncHTTPClient
 package import OpenAPIRuntime
+import SagaEngine
 
 /// The client generated from `openapi.yaml`, pointed at one server with one token: what the
 /// remote facades (``RemoteSagaOperations``, ``RemoteInventoryOperations``) share, with the
@@ -48,9 +49,7 @@ package struct RemoteAPI: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            try container.encode(formatter.string(from: date))
+            try container.encode(ISO8601Text.string(date))
         }
         let data = try encoder.encode(value)
         if snakeCase { return try SagaJSON.parse(type, from: data) }

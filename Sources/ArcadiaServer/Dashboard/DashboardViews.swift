@@ -7,9 +7,7 @@ import SagaEngine
 enum DashboardViews {
     static func time(_ date: Date?) -> String {
         guard let date else { return "" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        return ISO8601Text.wholeSeconds(date)
     }
 
     static func duration(_ seconds: TimeInterval) -> String {

@@ -100,9 +100,7 @@ public struct SagaJSON: Codable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            try container.encode(formatter.string(from: date))
+            try container.encode(ISO8601Text.string(date))
         }
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
@@ -120,11 +118,5 @@ public struct SagaJSON: Codable, Sendable {
     }
 
     /// An ISO-8601 date, with or without fractional seconds.
-    package static func parseDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    package static func parseDate(_ text: String) -> Date? { ISO8601Text.date(text) }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import SagaEngine
 
 /// A calendar month in UTC, `[start, end)`: the period of an invoice ("2026-11").
 public struct BillingPeriod: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -38,9 +39,7 @@ public struct BillingPeriod: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// A date as ISO 8601 (UTC, seconds), for messages and exports.
     public static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        ISO8601Text.wholeSeconds(date)
     }
 
     static let calendar: Calendar = {
