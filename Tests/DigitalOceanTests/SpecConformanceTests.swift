@@ -127,8 +127,13 @@ import Testing
             _ = try await call(.GET, "/v2/customers/my/balance", "/v2/customers/my/balance", status: 200)
             _ = try await call(.GET, "/v2/customers/my/billing_history", "/v2/customers/my/billing_history", status: 200)
             let invoices = try await call(.GET, "/v2/customers/my/invoices", "/v2/customers/my/invoices", status: 200)
-            let invoice = ((invoices["invoices"] as? [[String: Any]])?.first?["invoice_uuid"] as? String) ?? "?"
+            // No month has closed on the simulator's clock here: the preview's items, and a summary
+            // of an invoice that does not exist (SimulatorBillingTests reads a real one).
+            let invoice = ((invoices["invoices"] as? [[String: Any]])?.first?["invoice_uuid"] as? String) ?? "preview"
             _ = try await call(.GET, "/v2/customers/my/invoices/{invoice_uuid}", "/v2/customers/my/invoices/\(invoice)", status: 200)
+            _ = try await call(
+                .GET, "/v2/customers/my/invoices/{invoice_uuid}/summary", "/v2/customers/my/invoices/00000000-0000-4000-8000-000000000000/summary",
+                status: 404)
 
             _ = try await call(.DELETE, "/v2/snapshots/{snapshot_id}", "/v2/snapshots/\(snapshotID)", status: 204)
             _ = try await call(.DELETE, "/v2/droplets/{droplet_id}", "/v2/droplets/\(droplet)", status: 204)

@@ -6,9 +6,15 @@ import Foundation
 /// hash (a fast hash is enough for secrets of this entropy) and its first 8 characters.
 public struct TokenIssuer: Sendable {
     let store: any AccessTokenStore
+    /// Live tokens recently looked up, by secret hash (nil: every request asks the store).
+    let cache: TokenCache?
 
-    /// Creates an issuer over a store.
-    public init(store: any AccessTokenStore) { self.store = store }
+    /// Creates an issuer over a store; with `cacheFor` seconds above 0, a token authenticated
+    /// once is not looked up again for that long (a revocation then takes up to that long).
+    public init(store: any AccessTokenStore, cacheFor seconds: Double = 0) {
+        self.store = store
+        cache = seconds > 0 ? TokenCache(lifetime: seconds) : nil
+    }
 
     /// Issues a token; returns its record and the secret (shown once, never stored).
     public func issue(name: String, role: Role, tenantID: String? = nil, now: Date = Date()) async throws -> (token: AccessToken, secret: String) {
@@ -36,10 +42,13 @@ public struct TokenIssuer: Sendable {
         guard secret.hasPrefix("arc_"), secret.count == 47, secret.utf8.allSatisfy({ Self.isBase64URL($0) || $0 == UInt8(ascii: "_") }) else {
             throw AccessError(.invalidToken, "the token is malformed: Arcadia tokens look like arc_ followed by 43 characters")
         }
-        guard let token = try await store.token(secretHash: Self.hash(secret)) else {
+        let hash = Self.hash(secret)
+        if let cached = cache?.token(hash) { return cached }
+        guard let token = try await store.token(secretHash: hash) else {
             throw AccessError(.invalidToken, "the token is not known (create one with `arcadia token create`)")
         }
         guard token.revokedAt == nil else { throw AccessError(.invalidToken, "the token \(token.prefix)… was revoked") }
+        cache?.remember(token, hash: hash)
         return token
     }
 

@@ -19,14 +19,16 @@ package func buildApplication(
     let router = Router(context: ArcadiaRequestContext.self)
     let throttle = AuthThrottle(limit: configuration.maxFailedAuthenticationsPerMinute, window: 60)
     router.middlewares.add(
-        APIMiddleware(issuer: TokenIssuer(store: store), throttle: throttle, maxBodyBytes: configuration.maxBodyBytes, logger: logger))
+        APIMiddleware(
+            issuer: TokenIssuer(store: store, cacheFor: configuration.tokenCacheSeconds), throttle: throttle,
+            maxBodyBytes: configuration.maxBodyBytes, logger: logger))
     Dashboard(
         engine: engine, store: store, inventorySync: inventorySync, issuer: TokenIssuer(store: store),
         signer: SessionSigner(store: store, secret: configuration.sessionSecret),
         throttle: throttle, library: try DashboardTemplates.library(), secureCookies: configuration.secureCookies, logger: logger
     ).register(on: router)
     try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics).registerHandlers(
-        on: router, configuration: .init(dateTranscoder: LenientDateTranscoder()))
+        on: router, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
     return Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arcadia"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)

@@ -14,11 +14,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The key of the dashboard's session cookies (`ARCADIA_SESSION_SECRET`): processes that share
     /// it accept each other's sessions, across restarts; nil: a random key per process.
     public var sessionSecret: String?
+    /// Seconds an authenticated API token is remembered without asking the database again (0:
+    /// never); a revoked token is refused at most this long after its revocation.
+    public var tokenCacheSeconds: Double
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 4000, maxBodyBytes: Int = 1 << 20, maxFailedAuthenticationsPerMinute: Int = 20,
-        secureCookies: Bool = true, sessionSecret: String? = nil
+        secureCookies: Bool = true, sessionSecret: String? = nil, tokenCacheSeconds: Double = 5
     ) {
         self.host = host
         self.port = port
@@ -26,5 +29,6 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.maxFailedAuthenticationsPerMinute = maxFailedAuthenticationsPerMinute
         self.secureCookies = secureCookies
         self.sessionSecret = sessionSecret
+        self.tokenCacheSeconds = tokenCacheSeconds
     }
 }

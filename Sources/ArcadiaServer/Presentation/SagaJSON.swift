@@ -94,10 +94,10 @@ public struct SagaJSON: Codable, Sendable {
     }
 
     /// Encodes any value as pretty JSON with snake_case keys and ISO-8601 dates.
-    public static func render<T: Encodable>(_ value: T) -> String {
+    public static func render<T: Encodable>(_ value: T, pretty: Bool = true) -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(ISO8601Text.string(date))

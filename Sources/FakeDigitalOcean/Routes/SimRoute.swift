@@ -97,6 +97,7 @@ struct SimRoute: Sendable {
         SimRoute("GET", "/v2/customers/my/billing_history") { w, q in w.listBillingHistory(q) },
         SimRoute("GET", "/v2/customers/my/invoices") { w, q in w.listInvoices(q) },
         SimRoute("GET", "/v2/customers/my/invoices/{invoice_uuid}") { w, q in try w.listInvoiceItems(q) },
+        SimRoute("GET", "/v2/customers/my/invoices/{invoice_uuid}/summary") { w, q in try w.getInvoiceSummary(q) },
         // Before the generic `/v2/projects/{project_id}`: `default` is a path of its own.
         SimRoute("GET", "/v2/projects/default") { w, q in try w.getDefaultProject(q) },
         SimRoute("GET", "/v2/projects/default/resources") { w, q in try w.listProjectResources(q) },

@@ -1,7 +1,7 @@
 import Foundation
 
-/// `/v2/account`, `/v2/sizes`, `/v2/regions` and the billing reads. Billing figures are the
-/// spec's examples; the invoice preview adds what the account's droplets have cost so far.
+/// `/v2/account`, `/v2/sizes`, `/v2/regions` and the billing reads, computed from the account's
+/// resources on the simulator's clock (``World/billingLines(monthStart:now:)``).
 extension World {
     func getAccount(_ request: SimRequest) -> SimResponse {
         SimResponse(
@@ -28,91 +28,124 @@ extension World {
         page(Catalog.regions.map { Catalog.regionJSON($0.slug) }, key: "regions", request: request)
     }
 
-    /// Month-to-date usage: every droplet's hourly price times the hours it has existed this month.
+    /// Month-to-date usage: the lines of the month in progress.
     func monthToDateUsage(now: Date) -> Decimal {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let monthStart = calendar.dateInterval(of: .month, for: now)?.start ?? now
-        var total = Decimal(0)
-        for droplet in droplets.values {
-            let start = max(droplet.createdAt, monthStart)
-            let end = min(droplet.deletedAt ?? now, now)
-            guard end > start, let size = Catalog.size(droplet.sizeSlug), let hourly = Decimal(string: size.priceHourly) else { continue }
-            let hours = Decimal((end.timeIntervalSince(start) / 3600).rounded(.up))
-            total += min(hours * hourly, Decimal(string: size.priceMonthly) ?? 0)
-        }
-        var rounded = Decimal()
-        var value = total
-        NSDecimalRound(&rounded, &value, 2, .plain)
-        return rounded
+        Self.total(billingLines(monthStart: Self.month(of: now).start, now: now))
     }
+
+    /// The invoices of closed months, as (month start, amount).
+    func closedInvoices(now: Date) -> [(start: Date, amount: Decimal)] {
+        closedMonths(now: now).map { ($0, Self.total(billingLines(monthStart: $0, now: now))) }
+    }
+
+    /// An invoice is issued on the first of the next month at 08:00 and paid the next day.
+    static func issued(_ monthStart: Date) -> Date { month(of: monthStart).end.addingTimeInterval(8 * 3600) }
+    static func paid(_ monthStart: Date) -> Date { issued(monthStart).addingTimeInterval(86_400) }
 
     func getBalance(_ request: SimRequest) -> SimResponse {
         let usage = monthToDateUsage(now: request.now)
+        // Invoices issued but not paid yet are owed.
+        let owed = closedInvoices(now: request.now).filter { Self.issued($0.start) <= request.now && Self.paid($0.start) > request.now }
+            .reduce(Decimal(0)) { $0 + $1.amount }
         return SimResponse(
             status: 200,
             body: .object([
-                ("month_to_date_balance", .string("\(usage)")), ("account_balance", .string("0.00")), ("month_to_date_usage", .string("\(usage)")),
-                ("generated_at", .string(SimFormat.date(request.now))),
+                ("month_to_date_balance", .string(Self.text(usage + owed))), ("account_balance", .string(Self.text(owed))),
+                ("month_to_date_usage", .string(Self.text(usage))), ("generated_at", .string(SimFormat.date(request.now))),
             ]))
     }
 
     func listBillingHistory(_ request: SimRequest) -> SimResponse {
-        let items: [JSON] = [
-            .object([
-                ("description", .string("Invoice for May 2018")), ("amount", .string("12.34")), ("invoice_id", .string("123")),
-                ("invoice_uuid", .string("example-uuid")), ("date", .string("2018-06-01T08:44:38Z")), ("type", .string("Invoice")),
-            ]),
-            .object([
-                ("description", .string("Payment (MC 2018)")), ("amount", .string("-12.34")), ("date", .string("2018-06-02T08:44:38Z")),
-                ("type", .string("Payment")),
-            ]),
-        ]
-        return page(items, key: "billing_history", request: request)
+        var items: [(Date, JSON)] = []
+        for (start, amount) in closedInvoices(now: request.now) {
+            let period = Self.period(start)
+            if Self.issued(start) <= request.now {
+                items.append(
+                    (
+                        Self.issued(start),
+                        .object([
+                            ("description", .string("Invoice for \(period)")), ("amount", .string(Self.text(amount))),
+                            ("invoice_id", .string(Self.invoiceID(start))), ("invoice_uuid", .string(Self.invoiceUUID(start))),
+                            ("date", .string(SimFormat.date(Self.issued(start)))), ("type", .string("Invoice")),
+                        ])
+                    ))
+            }
+            if Self.paid(start) <= request.now {
+                items.append(
+                    (
+                        Self.paid(start),
+                        .object([
+                            ("description", .string("Payment (card)")), ("amount", .string(Self.text(-amount))),
+                            ("date", .string(SimFormat.date(Self.paid(start)))), ("type", .string("Payment")),
+                        ])
+                    ))
+            }
+        }
+        // Newest first, as DigitalOcean lists them.
+        return page(items.sorted { $0.0 > $1.0 }.map(\.1), key: "billing_history", request: request)
     }
 
     func listInvoices(_ request: SimRequest) -> SimResponse {
-        let invoices: [JSON] = [
+        let invoices: [JSON] = closedInvoices(now: request.now).filter { Self.issued($0.start) <= request.now }.reversed().map { start, amount in
             .object([
-                ("invoice_uuid", .string("22737513-0ea7-4206-8ceb-98a575af7681")), ("invoice_id", .string("22737513")),
-                ("amount", .string("12.34")), ("invoice_period", .string("2019-12")), ("updated_at", .string("2020-01-23T06:31:50Z")),
+                ("invoice_uuid", .string(Self.invoiceUUID(start))), ("invoice_id", .string(Self.invoiceID(start))),
+                ("amount", .string(Self.text(amount))), ("invoice_period", .string(Self.period(start))),
+                ("updated_at", .string(SimFormat.date(Self.issued(start)))),
             ])
-        ]
+        }
         let preview: JSON = .object([
             ("invoice_uuid", .string("preview")), ("invoice_id", .string("preview")),
-            ("amount", .string("\(monthToDateUsage(now: request.now))")), ("invoice_period", .string(String(SimFormat.date(request.now).prefix(7)))),
-            ("updated_at", .string(SimFormat.date(request.now))),
+            ("amount", .string(Self.text(monthToDateUsage(now: request.now)))),
+            ("invoice_period", .string(Self.period(Self.month(of: request.now).start))), ("updated_at", .string(SimFormat.date(request.now))),
         ])
         return page(invoices, key: "invoices", request: request, extra: [("invoice_preview", preview)])
     }
 
+    /// The month an invoice UUID names (`preview`: the month in progress); nil when none.
+    func invoiceMonth(_ uuid: String, now: Date) -> Date? {
+        if uuid == "preview" { return Self.month(of: now).start }
+        return closedMonths(now: now).first { Self.invoiceUUID($0) == uuid && Self.issued($0) <= now }
+    }
+
     func listInvoiceItems(_ request: SimRequest) throws -> SimResponse {
         let uuid = request.segments[4]
-        var items: [JSON] = []
-        if uuid == "22737513-0ea7-4206-8ceb-98a575af7681" {
-            items = [
-                .object([
-                    ("product", .string("Droplets")), ("resource_uuid", .string("711157cb-37c8-4817-b371-44fa3504a39c")),
-                    ("resource_id", .string("2353624")), ("group_description", .string("")),
-                    ("description", .string("a56e086a317d8410c8b4cfd1f4dc9f82")),
-                    ("amount", .string("12.34")), ("duration", .string("744")), ("duration_unit", .string("Hours")),
-                    ("start_time", .string("2020-01-01T00:00:00Z")), ("end_time", .string("2020-02-01T00:00:00Z")), ("project_name", .string("web")),
-                ])
-            ]
-        } else if uuid == "preview" {
-            items = droplets.values.sorted { $0.id < $1.id }.map { droplet in
-                .object([
-                    ("product", .string("Droplets")), ("resource_uuid", .string(droplet.vpcUUID)), ("resource_id", .string(String(droplet.id))),
-                    ("group_description", .string("")), ("description", .string("\(droplet.name) (\(droplet.sizeSlug))")),
-                    ("amount", .string("0.00")), ("duration", .string("0")), ("duration_unit", .string("Hours")),
-                    ("start_time", .string(SimFormat.date(droplet.createdAt))),
-                    ("end_time", .string(SimFormat.date(droplet.deletedAt ?? request.now))),
-                    ("project_name", .string("default")),
-                ])
-            }
-        } else if extraInvoiceItems[uuid] == nil {
-            throw APIFailure.notFound()
+        guard let month = invoiceMonth(uuid, now: request.now) else {
+            guard let extra = extraInvoiceItems[uuid] else { throw APIFailure.notFound() }
+            return page(extra, key: "invoice_items", request: request)
+        }
+        let items: [JSON] = billingLines(monthStart: month, now: request.now).map { line in
+            .object([
+                ("product", .string(line.product)), ("resource_uuid", .string(line.resourceUUID)), ("resource_id", .string(line.resourceID)),
+                ("group_description", .string("")), ("description", .string(line.description)), ("amount", .string(Self.text(line.amount))),
+                ("duration", .string("\(line.hours)")), ("duration_unit", .string("Hours")), ("start_time", .string(SimFormat.date(line.start))),
+                ("end_time", .string(SimFormat.date(line.end))), ("project_name", .string("default")),
+            ])
         }
         return page(items + (extraInvoiceItems[uuid] ?? []), key: "invoice_items", request: request)
+    }
+
+    func getInvoiceSummary(_ request: SimRequest) throws -> SimResponse {
+        let uuid = request.segments[4]
+        guard uuid != "preview", let month = invoiceMonth(uuid, now: request.now) else { throw APIFailure.notFound() }
+        let lines = billingLines(monthStart: month, now: request.now)
+        let byProduct = Dictionary(grouping: lines, by: \.product)
+        let items: [JSON] = byProduct.keys.sorted().map { product in
+            .object([
+                ("amount", .string(Self.text(Self.total(byProduct[product] ?? [])))), ("name", .string(product)),
+                ("count", .string(String(byProduct[product]?.count ?? 0))),
+            ])
+        }
+        let total = Self.text(Self.total(lines))
+        return SimResponse(
+            status: 200,
+            body: .object([
+                ("invoice_uuid", .string(uuid)), ("invoice_id", .string(Self.invoiceID(month))), ("billing_period", .string(Self.period(month))),
+                ("amount", .string(total)), ("user_name", .string("Sammy the Shark")), ("user_email", .string("sammy@digitalocean.com")),
+                ("user_company", .string("DigitalOcean")),
+                ("product_charges", .object([("name", .string("Product usage charges")), ("amount", .string(total)), ("items", .array(items))])),
+                ("overages", .object([("name", .string("Overages")), ("amount", .string("0.00"))])),
+                ("taxes", .object([("name", .string("Taxes")), ("amount", .string("0.00"))])),
+                ("credits_and_adjustments", .object([("name", .string("Credits & adjustments")), ("amount", .string("0.00"))])),
+            ]))
     }
 }
