@@ -9,6 +9,7 @@ public struct BillingError: Error, Sendable, Hashable, CustomStringConvertible {
         case finalized
         case invalidInput = "invalid_input"
         case invalidField = "invalid_field"
+        case busy = "lifecycle_running"
     }
 
     public var code: Code

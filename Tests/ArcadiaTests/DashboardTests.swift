@@ -32,7 +32,9 @@ struct DashboardTests {
                 #expect(try await browser.text("#flash").contains("malformed"))
                 try await browser.type("#token", tokens.operatorToken)
                 try await browser.click("#login")
-                #expect(try await browser.currentURL().hasSuffix("/ui/sagas"))
+                try await browser.waitUntil("the saga list after logging in", timeout: .seconds(10)) {
+                    (try? await browser.currentURL().hasSuffix("/ui/sagas")) == true
+                }
                 let session = try await browser.cookies().first { $0.objectValue?["name"] == "__Host-arcadia_session" }?.objectValue
                 #expect(
                     session?["httpOnly"] == true && session?["secure"] == true && session?["sameSite"] == "Strict", "\(String(describing: session))")
@@ -40,7 +42,9 @@ struct DashboardTests {
                 try await browser.click("#template option[value='test-sleep']")
                 try await browser.type("#inputs", "seconds=1")
                 try await browser.click("#start")
-                #expect(try await browser.currentURL().contains("/ui/sagas/"))
+                try await browser.waitUntil("the new saga's page", timeout: .seconds(10)) {
+                    (try? await browser.currentURL().contains("/ui/sagas/")) == true
+                }
                 try await browser.waitUntil("the saga page to show completed") {
                     (try? await browser.text("#saga-status")) == "completed"
                 }
@@ -54,7 +58,10 @@ struct DashboardTests {
                 try await browser.open(site + "/ui/drift")
                 #expect(try await browser.text("h1") == "Drift")
                 try await browser.click("#logout")
-                #expect(try await browser.currentURL().hasSuffix("/ui/login"))
+                // The click returns once the form is sent; the redirect may still be on its way.
+                try await browser.waitUntil("the login page after logging out", timeout: .seconds(10)) {
+                    (try? await browser.currentURL().hasSuffix("/ui/login")) == true
+                }
                 try await browser.open(site + "/ui/sagas")
                 #expect(try await browser.currentURL().hasSuffix("/ui/login"))
             } catch {

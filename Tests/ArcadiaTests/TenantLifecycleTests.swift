@@ -47,6 +47,16 @@ struct TenantLifecycleTests {
             #expect(resumed.count == 2 && resumed.allSatisfy { $0.status == .completed })
             #expect(try await lifecycle.refresh(tenantID: "acme").status == .active)
 
+            // While the offboarding runs, no other lifecycle action may start on those deployments.
+            let offboarding = try await lifecycle.start(.offboard, tenantID: "acme", triggeredBy: "test")
+            do {
+                _ = try await lifecycle.start(.suspend, tenantID: "acme", triggeredBy: "test")
+                Issue.record("a suspension started behind a running offboarding")
+            } catch let error as BillingError {
+                #expect(error.code == .busy && error.message.contains("offboard-deployment"))
+            }
+            // Asking again for the same action answers the sagas already running.
+            #expect(try await lifecycle.start(.offboard, tenantID: "acme", triggeredBy: "test").map(\.id) == offboarding.map(\.id))
             let offboarded = try await run(.offboard)
             #expect(offboarded.count == 2 && offboarded.allSatisfy { $0.status == .completed }, "\(offboarded.map { $0.error ?? "" })")
             #expect(try await lifecycle.refresh(tenantID: "acme").status == .offboarded)

@@ -155,4 +155,60 @@ struct InvoiceCalculatorTests {
         #expect(MoneyRounding.round(Self.decimal("-0.125")) == Self.decimal("-0.13"))
         #expect(MoneyRounding.text(Self.decimal("6.7")) == "6.70")
     }
+
+    @Test("amounts are rounded once from the exact product: 750 s at 0.024/h is 0.005 → 0.01; 4800 s at 0.01875/h is 0.025 → 0.03")
+    func roundedOnce() throws {
+        func droplet(seconds: Int, price: String) throws -> Decimal {
+            let card = RateCard(
+                name: "c", effectiveFrom: Self.date("2026-01-01T00:00:00Z"), planFees: ["standard": 0],
+                rates: ["droplet": .hourly(["*": Self.decimal(price)])])
+            let start = Self.date("2026-11-10T00:00:00Z")
+            let resource = MeteredResource(
+                kind: "droplet", providerID: "1", name: "d", deploymentID: "d1",
+                intervals: [PresenceInterval(kind: "droplet", providerID: "1", startedAt: start, endedAt: start.addingTimeInterval(Double(seconds)))])
+            let lines = try InvoiceCalculator(schedule: RateCardSchedule([card])).lines(
+                period: Self.november, deployments: [Self.deployment], resources: [resource])
+            return try #require(lines.first { $0.category == .resource }).amount
+        }
+        #expect(try droplet(seconds: 750, price: "0.024") == Self.decimal("0.01"))
+        #expect(try droplet(seconds: 4800, price: "0.01875") == Self.decimal("0.03"))
+    }
+
+    @Test("hours under a card without a price still count toward the 672-hour cap; time after `until` is not billed")
+    func capAndUntil() throws {
+        let unpriced = RateCard(name: "no volumes", effectiveFrom: Self.date("2026-01-01T00:00:00Z"), planFees: ["standard": 30])
+        let priced = RateCard(
+            name: "volumes", effectiveFrom: Self.date("2026-11-26T00:00:00Z"), planFees: ["standard": 30], rates: ["volume": .hourly(["*": 1])])
+        let volume = MeteredResource(
+            kind: "volume", providerID: "v", name: "v", deploymentID: "d1",
+            intervals: [PresenceInterval(kind: "volume", providerID: "v", startedAt: Self.date("2026-10-01T00:00:00Z"))])
+        // 600 h unpriced (1–26 Nov) use the cap: of the 120 h priced, 72 are billed.
+        let lines = try InvoiceCalculator(schedule: RateCardSchedule([unpriced, priced])).lines(
+            period: Self.november, deployments: [Self.deployment], resources: [volume]
+        ).filter { $0.category == .resource }
+        #expect(lines.map(\.quantity) == [72] && lines.map(\.amount) == [72])
+        // A draft made on 16 Nov bills the base fee and the droplet to then only.
+        let draft = try InvoiceCalculator(schedule: RateCardSchedule([Self.standard])).lines(
+            period: Self.november, deployments: [Self.deployment], resources: [Self.droplet([("2026-10-01T00:00:00Z", nil)])],
+            until: Self.date("2026-11-16T00:00:00Z"))
+        #expect(draft.map(\.amount) == [15, Self.decimal("12.85")])
+    }
+
+    @Test("rate cards refuse what they cannot price: malformed or negative numbers, a markup outside USD")
+    func strictCards() throws {
+        #expect(MoneyRounding.decimal("49.9.9") == nil && MoneyRounding.decimal("1-2") == nil && MoneyRounding.decimal("-") == nil)
+        #expect(MoneyRounding.decimal("0.0357") == Self.decimal("0.0357") && MoneyRounding.decimal("-1.5") == Self.decimal("-1.5"))
+        #expect(MoneyRounding.text(Self.decimal("9007199254740993.01")) == "9007199254740993.01")
+        func card(_ json: String) throws -> RateCard {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(RateCard.self, from: Data(json.utf8))
+        }
+        #expect(throws: (any Error).self) { _ = try card(#"{"name": "a", "effective_from": "2026-01-01T00:00:00Z", "plan_fees": {"p": "49.9.9"}}"#) }
+        #expect(throws: (any Error).self) { _ = try card(#"{"name": "a", "effective_from": "2026-01-01T00:00:00Z", "plan_fees": {"p": "-5"}}"#) }
+        #expect(throws: (any Error).self) {
+            _ = try card(#"{"name": "a", "currency": "EUR", "effective_from": "2026-01-01T00:00:00Z", "rates": {"volume": {"markup": "0.2"}}}"#)
+        }
+        #expect(try card(#"{"name": "a", "effective_from": "2026-01-01T00:00:00Z", "rates": {"volume": {"markup": "0.2"}}}"#).currency == "USD")
+    }
 }

@@ -29,7 +29,7 @@ struct BillingMarginCommand: AsyncParsableCommand {
     func run() async throws {
         let month = BillingPeriod(period)!
         let rows = try await BillingStoreAccess.run(database) { store in
-            try await InvoiceService(billing: store, inventory: store).margin(period: month)
+            try await BillingStoreAccess.invoicing(store).margin(period: month)
         }
         if json { return print(BillingJSON.text(rows.map(BillingJSON.margin))) }
         guard !rows.isEmpty else { return print("no invoices for \(month); make them with `arcadia invoice generate`") }

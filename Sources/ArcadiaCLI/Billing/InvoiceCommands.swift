@@ -39,7 +39,7 @@ struct InvoiceGenerateCommand: AsyncParsableCommand {
     func run() async throws {
         let target = self.target
         let invoice = try await BillingStoreAccess.run(database) { store in
-            try await InvoiceService(billing: store, inventory: store).generate(tenantID: target.tenant, period: target.month)
+            try await BillingStoreAccess.invoicing(store).generate(tenantID: target.tenant, period: target.month)
         }
         print(json ? BillingJSON.text(BillingJSON.invoice(invoice)) : BillingPrinter.invoice(invoice))
     }
@@ -59,7 +59,7 @@ struct InvoiceFinalizeCommand: AsyncParsableCommand {
     func run() async throws {
         let target = self.target
         let invoice = try await BillingStoreAccess.run(database) { store in
-            try await InvoiceService(billing: store, inventory: store).finalize(tenantID: target.tenant, period: target.month)
+            try await BillingStoreAccess.invoicing(store).finalize(tenantID: target.tenant, period: target.month)
         }
         print(
             json

@@ -9,7 +9,11 @@ import SagaEngine
 /// and the margin. Admins change; readers read; a tenant token reads only its own tenant.
 extension APIHandler {
     var lifecycle: TenantLifecycle { TenantLifecycle(billing: store, engine: engine) }
-    var invoicing: InvoiceService { InvoiceService(billing: store, inventory: store, now: { [engine] in engine.clock.now }) }
+    var invoicing: InvoiceService {
+        let lifecycle = self.lifecycle
+        return InvoiceService(
+            billing: store, inventory: store, now: { [engine] in engine.clock.now }, refresh: { _ = try await lifecycle.refresh(tenantID: $0) })
+    }
 
     func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
         let token = try AuthenticatedToken.require()
@@ -161,8 +165,8 @@ extension APIHandler {
     static func scope(_ asked: String?) throws -> String? {
         let token = try AuthenticatedToken.require()
         if token.role == .tenant {
-            guard asked == nil || asked == token.tenantID else { throw APIError.forbidden("a tenant token sees only its own tenant") }
-            return token.tenantID
+            guard let own = token.tenantID, asked == nil || asked == own else { throw APIError.forbidden("a tenant token sees only its own tenant") }
+            return own
         }
         _ = try AuthenticatedToken.require(.read)
         return asked

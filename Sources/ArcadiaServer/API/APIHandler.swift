@@ -1,5 +1,6 @@
 import AccessControl
 import ArcadiaStorage
+import Billing
 import CloudOps
 package import Foundation
 package import OpenAPIRuntime
@@ -58,6 +59,8 @@ struct APIHandler: APIProtocol {
     func startSaga(_ input: Operations.StartSaga.Input) async throws -> Operations.StartSaga.Output {
         _ = try AuthenticatedToken.require(.operateSagas)
         guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON") }
+        // A tenant's lifecycle (suspend, resume, offboard) is billing's, for admins.
+        if TenantAction(template: body.template) != nil { _ = try AuthenticatedToken.require(.administer) }
         let request = SagaStartRequest(
             template: body.template, inputs: try Self.jsonValues(body.inputs?.additionalProperties), idempotencyKey: body.idempotencyKey,
             lockKeys: body.lockKeys ?? [])

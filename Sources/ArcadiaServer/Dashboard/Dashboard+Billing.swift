@@ -10,7 +10,11 @@ import SagaEngine
 /// tenant and invoices.
 extension Dashboard {
     var lifecycle: TenantLifecycle { TenantLifecycle(billing: store, engine: engine) }
-    var invoicing: InvoiceService { InvoiceService(billing: store, inventory: store, now: { [engine] in engine.clock.now }) }
+    var invoicing: InvoiceService {
+        let lifecycle = self.lifecycle
+        return InvoiceService(
+            billing: store, inventory: store, now: { [engine] in engine.clock.now }, refresh: { _ = try await lifecycle.refresh(tenantID: $0) })
+    }
 
     func registerBilling(on router: Router<Context>) {
         router.get("/ui/tenants") { request, _ in try await page(request) { try await tenantsPage(session: $0) } }
@@ -29,6 +33,8 @@ extension Dashboard {
                     return Self.redirect("/ui/tenants/\(tenant)")
                 } catch let error as BillingError {
                     return failure(BillingAPIError.from(error), session: session, back: "/ui/tenants/\(tenant)")
+                } catch let error as EngineError {
+                    return failure(APIError(503, "missing_template", error.message), session: session, back: "/ui/tenants/\(tenant)")
                 }
             }
         }

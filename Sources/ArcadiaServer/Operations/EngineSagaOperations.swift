@@ -23,7 +23,9 @@ package struct EngineSagaOperations: SagaOperations {
         do {
             let started = try await engine.start(
                 request.template, inputs: request.inputs,
-                options: .init(idempotencyKey: request.idempotencyKey, lockKeys: request.lockKeys, triggeredBy: triggeredBy))
+                options: .init(
+                    idempotencyKey: request.idempotencyKey, lockKeys: request.lockKeys, deploymentID: request.inputs["deployment_id"]?.stringValue,
+                    triggeredBy: triggeredBy))
             return (SagaJSON(started.saga), started.created)
         } catch let error as SagaInputError {
             throw APIError(422, "invalid_inputs", "the inputs of template '\(error.template)' are not valid", details: error.problems)

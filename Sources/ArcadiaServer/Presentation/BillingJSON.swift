@@ -80,10 +80,10 @@ public enum BillingJSON {
     }
 
     /// A CSV field, quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or
-    /// `@` is prefixed with `'` so spreadsheets do not run it as a formula.
+    /// `@`, tab or carriage return is prefixed with `'` so spreadsheets do not run it as a formula.
     static func field(_ text: String) -> String {
         var value = text
-        if let first = value.first, "=+@".contains(first) || (first == "-" && Double(value) == nil) { value = "'" + value }
+        if let first = value.first, "=+@\t\r".contains(first) || (first == "-" && Double(value) == nil) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

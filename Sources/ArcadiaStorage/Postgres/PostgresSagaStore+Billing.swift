@@ -91,9 +91,13 @@ extension PostgresSagaStore: BillingStore {
                 VALUES (\(invoice.id), \(invoice.tenantID), \(period), 'draft', \(invoice.currency), \(total)::numeric, \(invoice.generatedAt), \(lines))
                 ON CONFLICT (tenant_id, period) DO UPDATE SET currency = excluded.currency, total = excluded.total,
                     generated_at = excluded.generated_at, lines = excluded.lines
+                WHERE invoices.status = 'draft'
                 RETURNING \(unescaped: Self.invoiceColumns)
                 """, on: connection)
-            guard let row = rows.first else { throw Self.corrupt("an invoice did not store") }
+            // No row: another session finalized it between the check and the write.
+            guard let row = rows.first else {
+                throw BillingError(.finalized, "the invoice of \(invoice.tenantID) for \(invoice.period) is finalized; it never changes")
+            }
             return try Self.decodeInvoice(row)
         }
     }

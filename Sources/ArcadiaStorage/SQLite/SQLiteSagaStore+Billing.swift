@@ -113,6 +113,7 @@ extension SQLiteSagaStore: BillingStore {
                 VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7)
                 ON CONFLICT (tenant_id, period) DO UPDATE SET currency = excluded.currency, total = excluded.total,
                     generated_at = excluded.generated_at, lines = excluded.lines
+                WHERE invoices.status = 'draft'
                 RETURNING *
                 """, binds)
             guard let stored = row.first else { throw Self.corrupt("an invoice did not store") }

@@ -27,13 +27,24 @@ public struct TenantLifecycle: Sendable {
         }
         var sagas: [SagaRecord] = []
         for deployment in try await billing.deployments(tenantID: tenantID) where applies(action, to: deployment.status) {
-            if let running = try await latest(of: deployment.id), running.template == action.template, !running.status.isTerminal {
-                sagas.append(running)
+            let newest = try await latest(of: deployment.id)
+            if let newest, !newest.status.isTerminal {
+                // The same action already under way is that action; another one must end first
+                // (a resume queued behind an offboard would bring a destroyed deployment back).
+                guard newest.template == action.template else {
+                    throw BillingError(
+                        .busy,
+                        "deployment \(deployment.id) is still running \(newest.template) (saga \(newest.id.uuidString.lowercased())); try again when it ends"
+                    )
+                }
+                sagas.append(newest)
                 continue
             }
+            // Keyed by what came before: two requests at once start one saga.
+            let key = "\(action.rawValue):\(deployment.id):after:\(newest?.id.uuidString.lowercased() ?? "none")"
             let (saga, _) = try await engine.start(
                 action.template, inputs: ["deployment_id": .string(deployment.id)],
-                options: .init(deploymentID: deployment.id, tenantID: tenantID, triggeredBy: triggeredBy))
+                options: .init(idempotencyKey: key, deploymentID: deployment.id, tenantID: tenantID, triggeredBy: triggeredBy))
             sagas.append(saga)
         }
         if sagas.isEmpty { _ = try await refresh(tenantID: tenantID, after: action) }
@@ -50,7 +61,9 @@ public struct TenantLifecycle: Sendable {
         var deployments = try await billing.deployments(tenantID: tenantID)
         for index in deployments.indices {
             let deployment = deployments[index]
-            guard let saga = try await latest(of: deployment.id), saga.status == .completed, let action = TenantAction(template: saga.template)
+            // Offboarded is final; otherwise the newest lifecycle saga that completed decides.
+            guard deployment.status != .offboarded, let saga = try await latestCompleted(of: deployment.id),
+                let action = TenantAction(template: saga.template)
             else { continue }
             let status: Deployment.Status =
                 switch action {
@@ -92,6 +105,13 @@ public struct TenantLifecycle: Sendable {
     /// The newest lifecycle saga of a deployment (among its 50 newest sagas).
     public func latest(of deploymentID: String) async throws -> SagaRecord? {
         try await engine.list(SagaFilter(deploymentID: deploymentID, limit: 50)).first { TenantAction(template: $0.template) != nil }
+    }
+
+    /// The newest lifecycle saga of a deployment that completed (among its 50 newest sagas).
+    func latestCompleted(of deploymentID: String) async throws -> SagaRecord? {
+        try await engine.list(SagaFilter(deploymentID: deploymentID, limit: 50)).first {
+            TenantAction(template: $0.template) != nil && $0.status == .completed
+        }
     }
 
     func applies(_ action: TenantAction, to status: Deployment.Status) -> Bool {

@@ -14,7 +14,9 @@ public import Foundation
 ///   billing at the monthly price).
 /// - Snapshots are charged per GB-month: size × (seconds present / seconds in the month).
 /// - A deployment's base fee is prorated by the seconds it existed in the month.
-/// - Every line is rounded once, to cents, half away from zero; the total is the sum of lines.
+/// - Every line is rounded once, to cents, half away from zero, from the exact product (seconds
+///   × price, divided last); the total is the sum of lines.
+/// - Nothing after `until` (now) is billed: a draft of the month in progress runs to now.
 public struct InvoiceCalculator: Sendable {
     public let schedule: RateCardSchedule
 
@@ -22,41 +24,47 @@ public struct InvoiceCalculator: Sendable {
     public init(schedule: RateCardSchedule) { self.schedule = schedule }
 
     /// The lines of `period` for `deployments` and their `resources` (others are ignored),
-    /// ordered by deployment, then base fee first, then resource and time.
-    public func lines(period: BillingPeriod, deployments: [Deployment], resources: [MeteredResource]) throws -> [InvoiceLine] {
+    /// ordered by deployment, then base fee first, then resource and time. Time after `until`
+    /// (now, for the month in progress) is not billed.
+    public func lines(period: BillingPeriod, deployments: [Deployment], resources: [MeteredResource], until: Date? = nil) throws -> [InvoiceLine] {
+        let end = min(until ?? period.end, period.end)
         let byDeployment = Dictionary(grouping: resources, by: \.deploymentID)
         var lines: [InvoiceLine] = []
         for deployment in deployments.sorted(by: { $0.id < $1.id }) {
-            lines += try baseFees(deployment, period: period)
+            lines += try baseFees(deployment, period: period, end: end)
             let owned = (byDeployment[deployment.id] ?? []).sorted { ($0.kind, $0.providerID) < ($1.kind, $1.providerID) }
-            for resource in owned { lines += try usage(resource, period: period) }
+            for resource in owned { lines += try usage(resource, period: period, end: end) }
         }
         return lines
     }
 
     /// The prorated base fee of one deployment, one line per rate card in force.
-    func baseFees(_ deployment: Deployment, period: BillingPeriod) throws -> [InvoiceLine] {
+    func baseFees(_ deployment: Deployment, period: BillingPeriod, end: Date) throws -> [InvoiceLine] {
         let from = max(deployment.createdAt, period.start)
-        let to = min(deployment.endedAt ?? period.end, period.end)
+        let to = min(deployment.endedAt ?? end, end)
         guard from < to else { return [] }
+        let monthSeconds = Self.seconds(period.start, period.end)
         return try schedule.pieces(from: from, to: to).map { piece in
             guard let fee = piece.card.planFees[deployment.plan] else {
                 throw BillingError(
                     .unknownPlan, "rate card '\(piece.card.name)' has no base fee for plan '\(deployment.plan)' (deployment \(deployment.id))")
             }
-            let months = Self.seconds(piece.from, piece.to) / Self.seconds(period.start, period.end)
+            let seconds = Self.seconds(piece.from, piece.to)
+            // Multiplied before divided, then rounded once: the quantity is for reading only.
             return InvoiceLine(
                 deploymentID: deployment.id, category: .baseFee, resource: nil, name: "\(deployment.name) (\(deployment.plan) plan)", kind: nil,
-                size: deployment.plan, from: piece.from, to: piece.to, quantity: months, unit: "month", unitPrice: fee,
-                amount: MoneyRounding.round(months * fee), rateCard: piece.card.name)
+                size: deployment.plan, from: piece.from, to: piece.to, quantity: seconds / monthSeconds, unit: "month", unitPrice: fee,
+                amount: MoneyRounding.round(seconds * fee / monthSeconds), rateCard: piece.card.name)
         }
     }
 
     /// One resource's usage lines: per rate card piece, the stretches it existed in that piece.
-    func usage(_ resource: MeteredResource, period: BillingPeriod) throws -> [InvoiceLine] {
-        let stretches = resource.stretches(from: period.start, to: period.end)
+    /// The 672-hour cap is counted in seconds of presence in time order, priced or not.
+    func usage(_ resource: MeteredResource, period: BillingPeriod, end: Date) throws -> [InvoiceLine] {
+        let stretches = resource.stretches(from: period.start, to: end)
         guard let first = stretches.first, let last = stretches.last else { return [] }
-        var capLeft = RateCard.monthlyCapHours
+        let monthSeconds = Self.seconds(period.start, period.end)
+        var capLeft = RateCard.monthlyCapHours * 3600
         var lines: [InvoiceLine] = []
         for piece in try schedule.pieces(from: first.from, to: last.to) {
             let inside = stretches.compactMap { stretch -> (Date, Date)? in
@@ -68,19 +76,20 @@ public struct InvoiceCalculator: Sendable {
             let seconds = inside.reduce(Decimal(0)) { $0 + Self.seconds($1.0, $1.1) }
             if RateCard.snapshotKinds.contains(resource.kind) {
                 guard let price = piece.card.snapshotPerGBMonth, let size = resource.sizeGigabytes else { continue }
-                let quantity = size * seconds / Self.seconds(period.start, period.end)
                 lines.append(
                     line(
-                        resource, .snapshot, start, end, quantity: quantity, unit: "GB-month", price: price, card: piece.card,
-                        note: "\(size) GB"))
+                        resource, .snapshot, start, end, quantity: size * seconds / monthSeconds, amount: size * seconds * price / monthSeconds,
+                        unit: "GB-month", price: price, card: piece.card, note: "\(size) GB"))
                 continue
             }
-            guard let rate = piece.card.rates[resource.kind], let price = try hourlyPrice(rate, resource, card: piece.card) else { continue }
-            let hours = seconds / 3600
-            let billable = min(hours, capLeft)
+            let billable = min(seconds, capLeft)
             capLeft -= billable
-            let note = billable < hours ? "capped at \(RateCard.monthlyCapHours) h this month" : nil
-            lines.append(line(resource, .resource, start, end, quantity: billable, unit: "hour", price: price, card: piece.card, note: note))
+            guard let rate = piece.card.rates[resource.kind], let price = try hourlyPrice(rate, resource, card: piece.card) else { continue }
+            let note = billable < seconds ? "capped at \(RateCard.monthlyCapHours) h this month" : nil
+            lines.append(
+                line(
+                    resource, .resource, start, end, quantity: billable / 3600, amount: billable * price / 3600, unit: "hour", price: price,
+                    card: piece.card, note: note))
         }
         return lines
     }
@@ -101,13 +110,13 @@ public struct InvoiceCalculator: Sendable {
     }
 
     private func line(
-        _ resource: MeteredResource, _ category: InvoiceLine.Category, _ from: Date, _ to: Date, quantity: Decimal, unit: String,
+        _ resource: MeteredResource, _ category: InvoiceLine.Category, _ from: Date, _ to: Date, quantity: Decimal, amount: Decimal, unit: String,
         price: Decimal, card: RateCard, note: String?
     ) -> InvoiceLine {
         InvoiceLine(
             deploymentID: resource.deploymentID, category: category, resource: resource.providerID, name: resource.name, kind: resource.kind,
             size: resource.sizeSlug, from: from, to: to, quantity: quantity, unit: unit, unitPrice: price,
-            amount: MoneyRounding.round(quantity * price), rateCard: card.name, note: note)
+            amount: MoneyRounding.round(amount), rateCard: card.name, note: note)
     }
 
     /// Whole seconds between two instants, exact.

@@ -17,22 +17,25 @@ public enum MoneyRounding {
     }
 
     /// Parses an exact decimal string ("0.00893"); nil when it is not one.
+    /// Only plain decimals are read: an optional minus, digits, and an optional point followed by
+    /// digits (`Decimal(string:)` alone would take "49.9.9" as 49.9).
     public static func decimal(_ text: String) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
-        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+        var rest = Substring(text)
+        if rest.first == "-" { rest = rest.dropFirst() }
+        let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
     /// A decimal as plain text with exactly `scale` places ("6.70").
+    /// Formatted from the decimal's own digits (a number formatter would pass it through a
+    /// binary float).
     public static func text(_ value: Decimal, scale: Int = 2) -> String {
-        let rounded = round(value, scale: scale)
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.numberStyle = .decimal
-        formatter.usesGroupingSeparator = false
-        formatter.minimumFractionDigits = scale
-        formatter.maximumFractionDigits = scale
-        formatter.minimumIntegerDigits = 1
-        return formatter.string(from: rounded as NSDecimalNumber) ?? "\(rounded)"
+        let digits = NSDecimalNumber(decimal: round(value, scale: scale)).stringValue
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        guard scale > 0 else { return String(parts[0]) }
+        return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, scale - fraction.count))
     }
 }

@@ -52,6 +52,27 @@ public struct RateCard: Sendable, Hashable, Codable {
         snapshotPerGBMonth =
             try c.contains(.snapshotPerGBMonth) && !c.decodeNil(forKey: .snapshotPerGBMonth)
             ? ExactDecimal.decode(.snapshotPerGBMonth, in: c) : nil
+        if let problem {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: problem))
+        }
+    }
+
+    /// What makes the card unusable, if anything: a currency that is not an ISO 4217 code, a
+    /// negative price or markup, a markup on DigitalOcean's dollar prices in another currency.
+    public var problem: String? {
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            return "currency must be an ISO 4217 code such as USD"
+        }
+        if planFees.values.contains(where: { $0 < 0 }) || (snapshotPerGBMonth ?? 0) < 0 { return "prices may not be negative" }
+        for rate in rates.values {
+            switch rate {
+            case .hourly(let prices): if prices.values.contains(where: { $0 < 0 }) { return "prices may not be negative" }
+            case .markup(let markup):
+                if markup < -1 { return "a markup below -1 would make DigitalOcean's price negative" }
+                if currency != "USD" { return "a markup applies to DigitalOcean's prices in USD; a \(currency) card needs fixed hourly prices" }
+            }
+        }
+        return nil
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -22,7 +22,8 @@ public struct RateCardSchedule: Sendable, Hashable {
     public func pieces(from: Date, to: Date) throws -> [(card: RateCard, from: Date, to: Date)] {
         guard from < to else { return [] }
         guard let first = card(at: from) else {
-            throw BillingError(.noRateCard, "no rate card is in force on \(BillingPeriod.iso(from)); add one that takes effect by then")
+            throw BillingError(
+                .noRateCard, "no rate card (in the tenant's currency) is in force on \(BillingPeriod.iso(from)); add one that takes effect by then")
         }
         var pieces: [(RateCard, Date, Date)] = []
         var current = first
