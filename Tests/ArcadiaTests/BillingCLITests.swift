@@ -102,4 +102,14 @@ struct BillingCLITests {
             #expect(row["invoiced"] == second["total"] && difference == invoiced - cost && cost > 0)
         }
     }
+
+    @Test("arcadia bench billing prints invoices, line_items and seconds for a month of hourly syncs; every tenant invoiced")
+    func benchSmoke() async throws {
+        let result = try await ChildProcess.run(["bench", "billing", "--tenants", "12", "--resources", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let figures = try Self.json(result.stdout)
+        #expect(figures["invoices"] == 12 && figures["seconds"]?.doubleValue != nil && figures["syncs"] == 721)
+        // Per tenant: the base fee and one line per droplet (one away for a day is billed for the time present).
+        #expect(figures["line_items"] == .int(12 * 4))
+    }
 }
