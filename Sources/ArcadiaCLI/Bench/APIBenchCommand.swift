@@ -60,7 +60,8 @@ struct APIBenchCommand: AsyncParsableCommand {
         let (clients, seconds) = (self.clients, self.seconds)
         let tallies: [Tally]
         do {
-            tallies = try await StoreFactory.withStore(url, logger: logger) { store in
+            // The worker's 16 slots and 4 more, and 40 for the API's requests.
+            tallies = try await StoreFactory.withStore(url, maximumConnections: 60, logger: logger) { store in
                 let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), logger: logger)
                 let secret = try await TokenIssuer(store: store).issue(name: "bench", role: .operator).secret
                 let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
