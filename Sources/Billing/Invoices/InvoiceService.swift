@@ -69,14 +69,19 @@ public struct InvoiceService: Sendable {
     /// Per tenant and deployment: what Arcadia invoices against what DigitalOcean charges for
     /// the same resources (by DigitalOcean's rules), from the invoices of `period` as they stand
     /// (drafts included; a tenant without one is left out).
-    public func margin(period: BillingPeriod) async throws -> [MarginRow] {
+    ///
+    /// `providerCharges`: what DigitalOcean's own invoice for the month charged, by resource id
+    /// (its invoice items); a resource found there is costed at that, others by the rules.
+    public func margin(period: BillingPeriod, providerCharges: [String: Decimal] = [:]) async throws -> [MarginRow] {
         let usage = try await Usage.load(inventory: inventory, period: period)
         var rows: [MarginRow] = []
         for tenant in try await billing.tenants() {
             guard let invoice = try await billing.invoice(tenantID: tenant.id, period: period) else { continue }
             for deployment in try await billing.deployments(tenantID: tenant.id) {
                 let invoiced = invoice.lines.filter { $0.deploymentID == deployment.id }.reduce(Decimal(0)) { $0 + $1.amount }
-                let cost = usage.resources(of: [deployment]).reduce(Decimal(0)) { $0 + DigitalOceanCost.cost(of: $1, period: period) }
+                let cost = usage.resources(of: [deployment]).reduce(Decimal(0)) { total, resource in
+                    total + (providerCharges[resource.providerID] ?? DigitalOceanCost.cost(of: resource, period: period))
+                }
                 rows.append(
                     MarginRow(
                         tenantID: tenant.id, deploymentID: deployment.id, currency: invoice.currency, invoiced: invoiced, providerCost: cost,

@@ -1,0 +1,60 @@
+import Billing
+import CloudOps
+import DigitalOcean
+import FakeDigitalOcean
+import Foundation
+import Testing
+
+/// Arcadia's reading of DigitalOcean's charges against DigitalOcean's own invoice (the
+/// simulator's, from its resources' lifetimes): end to end, through inventory presence.
+@Suite("Billing reconciliation", .timeLimit(.minutes(3)))
+struct BillingReconciliationTests {
+    @Test("a closed month: the margin costed by Arcadia's rules equals the one costed from the simulator's invoice items")
+    func marginMatchesTheInvoice() async throws {
+        try await CloudHarness.with(.sqlite, startWorker: false) { cloud in
+            let web = try await cloud.makeDroplet("rec-web", tags: ["deployment:rec"])
+            let db = try await cloud.makeDroplet("rec-db", tags: ["deployment:rec"])
+            try await InventoryTests.settle(cloud)
+            let created = cloud.simulator.simulator.now
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let month = calendar.dateInterval(of: .month, for: created)!
+            // One droplet goes at the middle of the next month; both months close.
+            let next = calendar.dateInterval(of: .month, for: month.end)!
+            try await InventoryTests.advance(cloud, seconds: next.start.addingTimeInterval(15 * 86_400).timeIntervalSince(created))
+            try await cloud.client.deleteDroplet(id: db.id)
+            try await InventoryTests.advance(cloud, seconds: next.end.addingTimeInterval(2 * 86_400).timeIntervalSince(cloud.simulator.simulator.now))
+            _ = try await cloud.inventorySync().syncNow()
+            _ = try await cloud.inventorySync().syncNow()
+
+            let store = cloud.store
+            try await store.insertTenant(Tenant(id: "rec", name: "Rec", billingEmail: "r@rec.test", createdAt: month.start))
+            try await store.insertDeployment(
+                Deployment(id: "rec", tenantID: "rec", name: "rec", region: "nyc3", plan: "standard", createdAt: month.start))
+            try await store.insertRateCard(
+                RateCard(
+                    name: "r", effectiveFrom: month.start.addingTimeInterval(-86_400 * 400), planFees: ["standard": 30],
+                    rates: ["droplet": .markup(Decimal(string: "0.2")!)]))
+            let now = cloud.simulator.simulator.now
+            let service = InvoiceService(billing: store, inventory: store, now: { now })
+            let client = try #require(cloud.services.inventory)
+            for start in [month.start, next.start] {
+                let period = BillingPeriod(containing: start)
+                _ = try await service.generate(tenantID: "rec", period: period)
+                var invoiceUUID: String?
+                for try await invoice in client.invoices() where invoice.invoicePeriod == period.description { invoiceUUID = invoice.invoiceUUID }
+                var charges: [String: Decimal] = [:]
+                for try await item in client.invoiceItems(invoiceUUID: try #require(invoiceUUID)) {
+                    charges[item.resourceID ?? "", default: 0] += item.amount
+                }
+                #expect(charges.keys.contains(String(web.id)))
+                let byRules = try #require(try await service.margin(period: period).first)
+                let byInvoice = try #require(try await service.margin(period: period, providerCharges: charges).first)
+                #expect(
+                    byRules.providerCost == byInvoice.providerCost,
+                    "\(period): \(byRules.providerCost) by the rules, \(byInvoice.providerCost) invoiced")
+                #expect(byRules.providerCost > 0 && byInvoice.margin == byInvoice.invoiced - byInvoice.providerCost)
+            }
+        }
+    }
+}
