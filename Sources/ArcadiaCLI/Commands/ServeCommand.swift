@@ -105,8 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The DigitalOcean client and the inventory sync report through the process-wide factory.
         MetricsSystem.bootstrap(metricsFactory)
         do {
-            // The workers' slots and 4 more, and 20 for the API's requests and the schedulers.
-            try await StoreFactory.withStore(url, maximumConnections: concurrency + 24, logger: logger, metricsFactory: metricsFactory) { store in
+            try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger, metricsFactory: metricsFactory) { store in
                 var adminToken: String?
                 if try await !store.hasLiveTokens() {
                     let (_, secret) = try await TokenIssuer(store: store).issue(name: "initial admin", role: .admin)
