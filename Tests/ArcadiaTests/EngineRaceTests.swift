@@ -35,12 +35,14 @@ struct EngineRaceTests {
     func noSagaWaitsInMemory(backend: Backend) async throws {
         let probe = Self.probe()
         // Each step outlives the lease: a saga left queued in memory behind the other would be
-        // re-claimed by the second worker when its lease ran out, and then run twice.
+        // re-claimed by the second worker when its lease ran out, and then run twice. The lease is
+        // long enough that heartbeats delayed by a loaded machine (a whole suite in parallel on two
+        // cores) do not let it lapse: only a saga that never started would.
         let configuration = SagaEngine.Configuration(
-            leaseDuration: .seconds(5), heartbeatInterval: .milliseconds(500), pollInterval: .milliseconds(50))
+            leaseDuration: .seconds(15), heartbeatInterval: .milliseconds(500), pollInterval: .milliseconds(50))
         try await Self.withTwoWorkers(backend, configuration: configuration) { engine, _ in
-            async let a = engine.start("t-slow-effect", inputs: ["probe": .string(probe), "hold_ms": 6000])
-            async let b = engine.start("t-slow-effect", inputs: ["probe": .string(probe), "hold_ms": 6000])
+            async let a = engine.start("t-slow-effect", inputs: ["probe": .string(probe), "hold_ms": 16_000])
+            async let b = engine.start("t-slow-effect", inputs: ["probe": .string(probe), "hold_ms": 16_000])
             let ids = [try await a.saga.id, try await b.saga.id]
             for id in ids { #expect(try await engine.waitUntilTerminal(id, timeout: .seconds(60)).status == .completed) }
             for id in ids {

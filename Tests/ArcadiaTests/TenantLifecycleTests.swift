@@ -62,8 +62,10 @@ struct TenantLifecycleTests {
             #expect(try await lifecycle.refresh(tenantID: "acme").status == .offboarded)
             let deployments = try await store.deployments(tenantID: "acme")
             #expect(deployments.allSatisfy { $0.status == .offboarded && $0.endedAt != nil })
-            let left = try await cloud.live().droplets.compactMap { $0["id"] as? Int }
-            #expect(left == [other.id])
+            // Nothing of the tenant is left: no droplet, no snapshot.
+            let live = try await cloud.live()
+            #expect(live.droplets.compactMap { $0["id"] as? Int } == [other.id])
+            #expect(live.snapshots.isEmpty)
             do {
                 _ = try await lifecycle.start(.resume, tenantID: "acme", triggeredBy: "test")
                 Issue.record("an offboarded tenant was resumed")

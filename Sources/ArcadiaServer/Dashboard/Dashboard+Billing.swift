@@ -133,7 +133,7 @@ extension Dashboard {
         if tenant.status != .offboarded {
             if tenant.status == .active { actions.append(["action": "suspend", "label": "Suspend (power off)"]) }
             if tenant.status == .suspended { actions.append(["action": "resume", "label": "Resume (power on)"]) }
-            actions.append(["action": "offboard", "label": "Offboard (snapshot and destroy)"])
+            actions.append(["action": "offboard", "label": "Offboard (destroy everything, keep nothing)"])
         }
         return render(
             "tenant", title: tenant.name, session: session,

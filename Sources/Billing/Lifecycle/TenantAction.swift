@@ -4,8 +4,9 @@ public enum TenantAction: String, Sendable, Hashable, CaseIterable {
     case suspend
     /// Power them on again (`resume-deployment`); the tenant becomes `active`.
     case resume
-    /// Snapshot and destroy the droplets and remove the DNS records (`offboard-deployment`);
-    /// the tenant becomes `offboarded` and its deployments end (their base fee stops).
+    /// Destroy the droplets, keeping no snapshot, and remove the DNS records
+    /// (`offboard-deployment` with `keep_snapshots` false); the tenant becomes `offboarded` and its
+    /// deployments end (their base fee stops).
     case offboard
 
     /// The saga template run for each deployment.

@@ -42,8 +42,11 @@ public struct TenantLifecycle: Sendable {
             }
             // Keyed by what came before: two requests at once start one saga.
             let key = "\(action.rawValue):\(deployment.id):after:\(newest?.id.uuidString.lowercased() ?? "none")"
+            // A tenant that leaves leaves nothing behind: no last snapshots either.
+            var inputs: [String: JSONValue] = ["deployment_id": .string(deployment.id)]
+            if action == .offboard { inputs["keep_snapshots"] = .bool(false) }
             let (saga, _) = try await engine.start(
-                action.template, inputs: ["deployment_id": .string(deployment.id)],
+                action.template, inputs: inputs,
                 options: .init(idempotencyKey: key, deploymentID: deployment.id, tenantID: tenantID, triggeredBy: triggeredBy))
             sagas.append(saga)
         }

@@ -106,11 +106,20 @@ extension SagaRegistry {
             SagaTemplate(
                 name: "resume-deployment", kind: .suspend, summary: "power on every droplet of a deployment", inputs: [deployment],
                 steps: ["power_on_deployment"], lockKeys: deploymentLock))
+        // Offboarding keeps a last snapshot of each droplet unless told not to (a tenant that
+        // leaves: nothing of it is kept).
+        let keepSnapshots = InputSpec(
+            "keep_snapshots", .bool, default: true, summary: "snapshot each droplet before destroying it, and keep the snapshots")
         register(
             SagaTemplate(
-                name: "offboard-deployment", kind: .offboard, summary: "snapshot and destroy a deployment's droplets, remove its DNS records",
-                inputs: [deployment], steps: ["snapshot_deployment", "destroy_deployment_droplets", "remove_deployment_dns"],
-                lockKeys: deploymentLock))
+                name: "offboard-deployment", kind: .offboard,
+                summary: "snapshot (unless keep_snapshots=false) and destroy a deployment's droplets, remove its DNS records",
+                inputs: [deployment, keepSnapshots], lockKeys: deploymentLock,
+                resolveSteps: { inputs in
+                    (inputs["keep_snapshots"]?.boolValue ?? true ? ["snapshot_deployment"] : []) + [
+                        "destroy_deployment_droplets", "remove_deployment_dns",
+                    ]
+                }))
         register(
             SagaTemplate(
                 name: "reconcile", kind: .provision,
