@@ -14,7 +14,7 @@ extension PostgresSagaStore: InventoryStore {
         let kinds = try JSONValue.encodeToString(run.kinds)
         return try await transaction { connection in
             // Serialises starters, so that the "started after" check and the insert are one decision.
-            try await self.execute("SELECT pg_advisory_xact_lock(\(Self.syncLockKey))", on: connection)
+            try await self.execute(PostgresAdvisoryLock.inventorySync.query(schema: self.configuration.schema), on: connection)
             try await self.execute(
                 """
                 UPDATE sync_runs SET status = 'abandoned', finished_at = \(now)
@@ -36,9 +36,6 @@ extension PostgresSagaStore: InventoryStore {
             return true
         }
     }
-
-    /// The advisory lock that serialises sync starters (a constant, distinct from saga lock keys).
-    static let syncLockKey: Int64 = 0x4172_6361_5379_6e63
 
     package func applySyncBatch(_ batch: SyncBatch, runID: UUID, leaseUntil: Date, now: Date) async throws -> Int {
         let kind = batch.kind

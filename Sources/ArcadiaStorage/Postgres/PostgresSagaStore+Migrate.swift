@@ -7,7 +7,7 @@ extension PostgresSagaStore {
         let schema = configuration.schema
         try await transaction { connection in
             // Several workers may start at once: one migrates, the others wait and then see it done.
-            try await self.execute("SELECT pg_advisory_xact_lock(7283110001)", on: connection)
+            try await self.execute(PostgresAdvisoryLock.migrate.query(schema: schema), on: connection)
             if let schema {
                 try await self.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(Self.quoteIdentifier(schema))"), on: connection)
             }
@@ -44,6 +44,6 @@ extension PostgresSagaStore {
     /// woken by one release is never left blocked by a release committing at the same time
     /// (each release sees the other's rows deleted or waits for them).
     func lockKeysExclusively(on connection: PostgresConnection) async throws {
-        try await execute("SELECT pg_advisory_xact_lock(7283110002)", on: connection)
+        try await execute(PostgresAdvisoryLock.lockKeys.query(schema: configuration.schema), on: connection)
     }
 }
