@@ -9,11 +9,15 @@ import Testing
 /// simulator's, from its resources' lifetimes): end to end, through inventory presence.
 @Suite("Billing reconciliation", .timeLimit(.minutes(3)))
 struct BillingReconciliationTests {
-    @Test("a closed month: the margin costed by Arcadia's rules equals the one costed from the simulator's invoice items")
+    @Test(
+        "closed months: the margin costed by Arcadia's rules equals the one costed from the simulator's invoice items (droplets, backups, a database)"
+    )
     func marginMatchesTheInvoice() async throws {
         try await CloudHarness.with(.sqlite, startWorker: false) { cloud in
-            let web = try await cloud.makeDroplet("rec-web", tags: ["deployment:rec"])
+            let web = try await cloud.makeDroplet("rec-web", tags: ["deployment:rec"], backups: true)
             let db = try await cloud.makeDroplet("rec-db", tags: ["deployment:rec"])
+            let cluster = try await cloud.client.createDatabaseCluster(
+                name: "rec-pg", engine: "pg", size: "db-s-1vcpu-1gb", region: "nyc3", numNodes: 2, tags: ["deployment:rec"])
             try await InventoryTests.settle(cloud)
             let created = cloud.simulator.simulator.now
             var calendar = Calendar(identifier: .gregorian)
@@ -47,7 +51,7 @@ struct BillingReconciliationTests {
                 for try await item in client.invoiceItems(invoiceUUID: try #require(invoiceUUID)) {
                     charges[item.resourceID ?? "", default: 0] += item.amount
                 }
-                #expect(charges.keys.contains(String(web.id)))
+                #expect(charges.keys.contains(String(web.id)) && charges.keys.contains(cluster.id))
                 let byRules = try #require(try await service.margin(period: period).first)
                 let byInvoice = try #require(try await service.margin(period: period, providerCharges: charges).first)
                 #expect(

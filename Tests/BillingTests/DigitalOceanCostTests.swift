@@ -55,4 +55,43 @@ struct DigitalOceanCostTests {
             DigitalOceanCost.cost(of: snapshot(1, "2026-11-03T00:00:00Z", "2026-11-04T00:00:00Z"), period: november)
                 == InvoiceCalculatorTests.decimal("0.01"))
     }
+
+    @Test(
+        "weekly backups: 20% of the droplet's charge before rounding, a line of their own: 3 h 20 min 0.119 + 0.0238 → 0.12 + 0.02; a capped month 23.99 + 4.80"
+    )
+    func backups() {
+        let november = BillingPeriod("2026-11")!
+        var short = Self.droplet("2026-11-10T00:00:00Z", "2026-11-10T03:20:00Z")
+        short.backups = true
+        #expect(DigitalOceanCost.cost(of: short, period: november) == InvoiceCalculatorTests.decimal("0.14"))
+        var whole = Self.droplet("2026-10-01T00:00:00Z", nil)
+        whole.backups = true
+        // 23.9904 × 0.2 = 4.79808 → 4.80; the droplet's 23.9904 → 23.99.
+        #expect(DigitalOceanCost.cost(of: whole, period: november) == InvoiceCalculatorTests.decimal("28.79"))
+    }
+
+    @Test("a database (two $15 nodes) and an unassigned reserved IP ($5) per started hour at their inventory prices; 672 h at most")
+    func hourlyKinds() {
+        let november = BillingPeriod("2026-11")!
+        func resource(_ kind: String, monthly: Decimal, _ from: String, _ to: String?) -> MeteredResource {
+            MeteredResource(
+                kind: kind, providerID: "r", name: "r", deploymentID: "d1",
+                intervals: [
+                    PresenceInterval(
+                        kind: kind, providerID: "r", startedAt: InvoiceCalculatorTests.date(from), endedAt: to.map(InvoiceCalculatorTests.date))
+                ], providerHourlyPrice: InventoryPrices.hourly(monthly: monthly))
+        }
+        // 30/672 = 0.0446429 an hour (7 places); 20 h = 0.892858 → 0.89.
+        #expect(
+            DigitalOceanCost.cost(of: resource("database", monthly: 30, "2026-11-02T00:00:00Z", "2026-11-02T20:00:00Z"), period: november)
+                == InvoiceCalculatorTests.decimal("0.89"))
+        // 9 h 30 min begun: 10 h × 0.0074405 = 0.074405 → 0.07.
+        #expect(
+            DigitalOceanCost.cost(of: resource("reserved_ip", monthly: 5, "2026-11-02T00:00:00Z", "2026-11-02T09:30:00Z"), period: november)
+                == InvoiceCalculatorTests.decimal("0.07"))
+        // A whole month: 672 h × 0.0446429 = 30.0000288 → 30.00.
+        #expect(
+            DigitalOceanCost.cost(of: resource("database", monthly: 30, "2026-10-01T00:00:00Z", nil), period: november)
+                == InvoiceCalculatorTests.decimal("30.00"))
+    }
 }

@@ -131,6 +131,22 @@ struct InvoiceCalculatorTests {
         #expect(lines.map(\.amount) == [Self.decimal("12.50")] && lines[0].unitPrice == Self.decimal("0.01860125"))
     }
 
+    @Test(
+        "backups pass through with a marked-up droplet: 0.00893/h × 1.2 (weekly backups) × 1.25 = 0.0133950/h, 10 h = 0.13395 → 0.13; a fixed price stays as it is"
+    )
+    func backupsWithMarkup() throws {
+        var droplet = Self.droplet([("2026-11-10T00:00:00Z", "2026-11-10T10:00:00Z")])
+        droplet.backups = true
+        let markedUp = RateCard(
+            name: "pass-through", effectiveFrom: Self.date("2026-01-01T00:00:00Z"), planFees: ["standard": 30],
+            rates: ["droplet": .markup(Self.decimal("0.25"))])
+        let lines = try Self.usage(droplet, cards: [markedUp])
+        #expect(lines.map(\.amount) == [Self.decimal("0.13")] && lines[0].unitPrice == Self.decimal("0.013395"))
+        #expect(lines[0].note?.contains("backups") == true)
+        // A fixed hourly price is the price, backups or not.
+        #expect(try Self.usage(droplet).map(\.amount) == [Self.decimal("0.36")])
+    }
+
     @Test("no price is billed silently: a size without a price, a plan without a fee, or time before any card is an error naming it")
     func missingPrices() throws {
         let card = RateCard(name: "narrow", effectiveFrom: Self.date("2026-01-01T00:00:00Z"), rates: ["droplet": .hourly(["s-1vcpu-1gb": 1])])

@@ -70,4 +70,47 @@ struct SimulatorBillingTests {
             #expect(try await client.balance().monthToDateUsage == runningCents)
         }
     }
+
+    @Test("backups at 20% of the droplet, a database per node, a reserved IP while not assigned: a line each, hand-computed")
+    func otherProducts() async throws {
+        try await withSimulator { sim in
+            let client = sim.client(.provisioning)
+            // From the 2nd of next month, so the 20 hours below stay in one month whatever today is.
+            let start = sim.server.simulator.now
+            let month = Self.calendar.dateInterval(of: .month, for: start)!
+            try await sim.advance(seconds: month.end.addingTimeInterval(86_400).timeIntervalSince(start))
+            var request = SimulatorHarness.dropletRequest("backed-up")
+            request.backups = true
+            let droplet = try await client.createDroplet(request).droplet
+            let database = try await sim.raw(
+                .POST, "/v2/databases", body: #"{"name": "billed-db", "engine": "pg", "num_nodes": 2, "size": "db-s-1vcpu-1gb", "region": "nyc3"}"#)
+            #expect(database.status == 201)
+            let reserved = try await client.createReservedIP(region: "nyc3")
+            try await sim.advance(seconds: 10 * 3600)
+            // Assigned after 10 hours: from then on it costs nothing.
+            _ = try await client.assignReservedIP(reserved.ip, dropletID: droplet.id)
+            try await sim.advance(seconds: 10 * 3600)
+
+            let items = try await client.invoiceItems(invoiceUUID: "preview").collect()
+            func amount(_ product: String) -> Decimal? { items.first { $0.product == product }?.amount }
+            #expect(items.count == 4, "\(items.map(\.product))")
+            // 20 h per second at 0.00743999984115362: 0.1487999968 → 0.15.
+            #expect(amount("Droplets") == Decimal(string: "0.15"))
+            // 20% of the droplet's 0.1487999968: 0.02976 → 0.03, under the droplet's id.
+            #expect(amount("Backups") == Decimal(string: "0.03"))
+            #expect(items.first { $0.product == "Backups" }?.resourceID == String(droplet.id))
+            // Two $15 nodes, 20 started hours: 20 × 30 / 672 = 0.892857… → 0.89.
+            #expect(amount("Managed Databases") == Decimal(string: "0.89"))
+            // 10 hours unassigned at $5 a month: 10 × 5 / 672 = 0.0744… → 0.07.
+            #expect(amount("Reserved IPs") == Decimal(string: "0.07"))
+            #expect(items.first { $0.product == "Reserved IPs" }?.resourceID == reserved.ip)
+
+            // Unassigned again by the droplet's destroy: billed again from then.
+            try await client.deleteDroplet(id: droplet.id)
+            try await sim.advance(seconds: 2 * 3600)
+            let later = try await client.invoiceItems(invoiceUUID: "preview").collect()
+            // 12 hours unassigned: 12 × 5 / 672 = 0.0892… → 0.09.
+            #expect(later.first { $0.product == "Reserved IPs" }?.amount == Decimal(string: "0.09"))
+        }
+    }
 }

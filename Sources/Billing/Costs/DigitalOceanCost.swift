@@ -1,3 +1,4 @@
+import CloudOps
 public import Foundation
 
 /// What DigitalOcean charges Arcadia for a resource in a month, by DigitalOcean's own rules
@@ -5,6 +6,9 @@ public import Foundation
 /// - Droplets from 2026-01-01: per second, at least 60 seconds per stretch of existence, at most
 ///   the monthly price (672 × the hourly price), at least $0.01; before: per started hour (at
 ///   least one per stretch), at most 672 hours a month. Billed while they exist, powered off or not.
+/// - Weekly backups of a droplet: 20% of the droplet's charge (before rounding), a line of their
+///   own, at least $0.01; inventory tells only whether backups are on now, so they count for the
+///   droplet's whole presence.
 /// - Snapshots: per GB-month of their size, pro rata, at least $0.01.
 /// - Other priced kinds (volumes, load balancers, unassigned reserved IPs, ...): per started hour,
 ///   at most 672 hours a month.
@@ -27,9 +31,18 @@ public enum DigitalOceanCost {
         }
         guard let hourly = resource.providerHourlyPrice, hourly > 0 else { return 0 }
         let monthly = hourly * RateCard.monthlyCapHours
-        if resource.kind == "droplet" && period.start >= perSecondBillingStart {
-            let billed = seconds.reduce(Decimal(0)) { $0 + max($1, 60) }
-            return atLeastOneCent(min(billed * hourly / 3600, monthly))
+        if resource.kind == "droplet" {
+            let charge: Decimal
+            let amount: Decimal
+            if period.start >= perSecondBillingStart {
+                let billed = seconds.reduce(Decimal(0)) { $0 + max($1, 60) }
+                charge = min(billed * hourly / 3600, monthly)
+                amount = atLeastOneCent(charge)
+            } else {
+                charge = min(seconds.reduce(Decimal(0)) { $0 + max(1, startedHours($1)) }, RateCard.monthlyCapHours) * hourly
+                amount = MoneyRounding.round(charge)
+            }
+            return amount + (resource.backups ? atLeastOneCent(charge * InventoryPrices.backupShare) : 0)
         }
         let hours = seconds.reduce(Decimal(0)) { total, seconds in total + max(1, startedHours(seconds)) }
         return MoneyRounding.round(min(hours, RateCard.monthlyCapHours) * hourly)

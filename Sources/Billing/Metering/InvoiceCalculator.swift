@@ -1,3 +1,4 @@
+import CloudOps
 public import Foundation
 
 /// Turns a tenant's deployments and their resources' presence into invoice lines for one month.
@@ -85,7 +86,10 @@ public struct InvoiceCalculator: Sendable {
             let billable = min(seconds, capLeft)
             capLeft -= billable
             guard let rate = piece.card.rates[resource.kind], let price = try hourlyPrice(rate, resource, card: piece.card) else { continue }
-            let note = billable < seconds ? "capped at \(RateCard.monthlyCapHours) h this month" : nil
+            var notes: [String] = []
+            if resource.backups, case .markup = rate { notes.append("with weekly backups (+20%)") }
+            if billable < seconds { notes.append("capped at \(RateCard.monthlyCapHours) h this month") }
+            let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
             lines.append(
                 line(
                     resource, .resource, start, end, quantity: billable / 3600, amount: billable * price / 3600, unit: "hour", price: price,
@@ -105,7 +109,9 @@ public struct InvoiceCalculator: Sendable {
             }
             return price
         case .markup(let markup):
-            return resource.providerHourlyPrice.map { $0 * (1 + markup) }
+            // Backups pass through with the droplet: their share of its price, marked up alike.
+            let backups = resource.backups ? InventoryPrices.backupShare : 0
+            return resource.providerHourlyPrice.map { $0 * (1 + backups) * (1 + markup) }
         }
     }
 

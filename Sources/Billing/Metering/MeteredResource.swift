@@ -15,11 +15,14 @@ public struct MeteredResource: Sendable, Hashable {
     public var providerHourlyPrice: Decimal?
     /// Size in GB of a snapshot (priced per GB-month).
     public var sizeGigabytes: Decimal?
+    /// A droplet with (weekly) backups on, as inventory last saw it: DigitalOcean charges a share
+    /// of the droplet's price for them.
+    public var backups: Bool
 
     /// Creates a metered resource.
     public init(
         kind: String, providerID: String, name: String, sizeSlug: String? = nil, deploymentID: String, intervals: [PresenceInterval],
-        providerHourlyPrice: Decimal? = nil, sizeGigabytes: Decimal? = nil
+        providerHourlyPrice: Decimal? = nil, sizeGigabytes: Decimal? = nil, backups: Bool = false
     ) {
         self.kind = kind
         self.providerID = providerID
@@ -29,6 +32,7 @@ public struct MeteredResource: Sendable, Hashable {
         self.intervals = intervals
         self.providerHourlyPrice = providerHourlyPrice
         self.sizeGigabytes = sizeGigabytes
+        self.backups = backups
     }
 
     /// Its presence inside `[from, to)` as disjoint stretches, oldest first: intervals clipped,

@@ -24,7 +24,8 @@ struct Usage: Sendable {
             byDeployment[deployment, default: []].append(
                 MeteredResource(
                     kind: resource.kind, providerID: resource.providerID, name: resource.name, sizeSlug: resource.sizeSlug,
-                    deploymentID: deployment, intervals: present, providerHourlyPrice: resource.hourlyPrice, sizeGigabytes: size))
+                    deploymentID: deployment, intervals: present, providerHourlyPrice: resource.hourlyPrice, sizeGigabytes: size,
+                    backups: resource.kind == "droplet" && resource.attributes["backups"] == .bool(true)))
         }
         return Usage(byDeployment: byDeployment)
     }

@@ -174,9 +174,12 @@ extension InventoryKind {
                 if let version = db.version { attributes["version"] = .string(version) }
                 if let nodes = db.numNodes { attributes["num_nodes"] = .int(nodes) }
                 if let storage = db.storageSizeMib { attributes["storage_size_mib"] = .int(storage) }
+                let price = db.size.flatMap { InventoryPrices.databaseNodeMonth[$0] }.map {
+                    InventoryPrices.hourly(monthly: $0 * Decimal(db.numNodes ?? 1))
+                }
                 return .listed(
                     "database", id: db.id, name: db.name ?? db.id, region: db.region, size: db.size, status: db.status, tags: db.tags,
-                    attributes: attributes, createdAt: db.createdAt, seenAt: listing.seenAt)
+                    attributes: attributes, createdAt: db.createdAt, price: price, seenAt: listing.seenAt)
             }
         })
 

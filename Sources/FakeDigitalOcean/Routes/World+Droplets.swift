@@ -58,6 +58,7 @@ extension World {
                 now: request.now, fails: request.actionFails)
             droplet.runningActionID = action.id
             droplet.createFails = request.actionFails
+            if features.contains("backups") { droplet.backupsOn = [(request.now, nil)] }
             droplets[droplet.id] = droplet
             if features.contains("backups") {
                 // DigitalOcean's first backup comes some time after the droplet is up.
@@ -147,7 +148,7 @@ extension World {
         }
         // Backups go with their droplet; snapshots stay.
         for backup in droplets[id]?.backupIDs ?? [] { backups[backup]?.deletedAt = now }
-        for key in reservedIPs.keys where reservedIPs[key]?.dropletID == id { reservedIPs[key]?.dropletID = nil }
+        for key in reservedIPs.keys where reservedIPs[key]?.dropletID == id { reservedIPs[key]?.assign(nil, at: now) }
         for key in volumes.keys { volumes[key]?.dropletIDs.removeAll { $0 == id } }
         for key in firewalls.keys { firewalls[key]?.dropletIDs.removeAll { $0 == id } }
     }

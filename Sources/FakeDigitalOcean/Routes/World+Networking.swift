@@ -62,7 +62,7 @@ extension World {
         }
         guard let region, Catalog.region(region) != nil else { throw APIFailure.unprocessable("region or droplet_id is required") }
         let ip = allocateAddress(prefix: "198.51")
-        var reserved = SimReservedIP(ip: ip, regionSlug: region, projectID: SimFormat.uuid(&random))
+        var reserved = SimReservedIP(ip: ip, regionSlug: region, projectID: SimFormat.uuid(&random), createdAt: request.now)
         var actionLinks: [JSON] = []
         reservedIPs[ip] = reserved
         if let dropletID {
@@ -87,7 +87,9 @@ extension World {
         let ip = request.segments[2]
         guard let reserved = reservedIPs[ip], !reserved.deleted else { throw APIFailure.notFound() }
         if reserved.runningActionID != nil { throw APIFailure.unprocessable("Reserved IP already has a pending event.") }
+        reservedIPs[ip]?.assign(nil, at: request.now)
         reservedIPs[ip]?.deleted = true
+        reservedIPs[ip]?.deletedAt = request.now
         return SimResponse(status: 204)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Sizes, regions and public images the simulator offers. The first size, the New York and
 /// Toronto regions and `ubuntu-20-04-x64` are the objects of the spec's examples
 /// (`do-openapi/`); the rest follow DigitalOcean's public catalogue in the same shape.
@@ -93,6 +95,13 @@ enum Catalog {
     ]
 
     static func size(_ slug: String) -> SizeSpec? { sizes.first { $0.slug == slug } }
+
+    /// A managed database node's monthly list price by size slug (digitalocean.com/pricing/managed-databases;
+    /// a cluster is billed per node). Sizes not here are not billed by the simulator.
+    static let databaseNodeMonthly: [String: Decimal] = [
+        "db-s-1vcpu-1gb": 15, "db-s-1vcpu-2gb": 30, "db-s-2vcpu-4gb": 60, "db-s-4vcpu-8gb": 120, "db-s-6vcpu-16gb": 240,
+        "db-s-8vcpu-32gb": 480, "db-s-16vcpu-64gb": 960,
+    ]
     static func region(_ slug: String) -> RegionSpec? { regions.first { $0.slug == slug } }
 
     static func sizeJSON(_ size: SizeSpec) -> JSON {

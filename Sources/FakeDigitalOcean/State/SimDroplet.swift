@@ -18,6 +18,8 @@ struct SimDroplet: Sendable {
     var snapshotIDs: [Int] = []
     /// Backups (droplets created with backups on), in ``World/backups``.
     var backupIDs: [Int] = []
+    /// When backups were on (billed as a share of the droplet's price), oldest first.
+    var backupsOn: [(from: Date, to: Date?)] = []
     var volumeIDs: [String] = []
     /// The running action, if any: the droplet is locked while it runs.
     var runningActionID: Int?
@@ -28,6 +30,18 @@ struct SimDroplet: Sendable {
     var deletedAt: Date?
     /// The create action ends `errored` and the droplet disappears.
     var createFails = false
+
+    /// Turns backups on or off from `at` (nothing changes if they already are).
+    mutating func setBackups(_ on: Bool, at: Date) {
+        let running = backupsOn.last.map { $0.to == nil } ?? false
+        if on && !running {
+            backupsOn.append((at, nil))
+            if !features.contains("backups") { features.append("backups") }
+        } else if !on && running {
+            backupsOn[backupsOn.count - 1].to = at
+            features.removeAll { $0 == "backups" }
+        }
+    }
 
     func isLocked(at now: Date) -> Bool {
         runningActionID != nil || (lockedUntil.map { $0 > now } ?? false)

@@ -5,10 +5,12 @@ import Foundation
 /// apart from Arcadia's billing, so the two can be reconciled):
 /// - droplets from 2026-01-01 per second, at least 60 s and $0.01, at most the size's monthly
 ///   price; before, per started hour (at least one), at most 672 hours; powered off or not;
-/// - volumes ($0.10 per GiB-month) and load balancers ($12 a month per node) per started hour, at
-///   most 672 hours a month;
+/// - backups: 20% of what the droplet is charged for the time backups were on (weekly backups), a
+///   line of their own, at least $0.01;
+/// - volumes ($0.10 per GiB-month), load balancers ($12 a month per node), managed databases (the
+///   node price of their size × nodes) and reserved IPs while not assigned to a droplet ($5 a
+///   month) per started hour, at most 672 hours a month;
 /// - snapshots (droplet and volume) $0.06 per GiB-month pro rata, at least $0.01.
-/// Reserved IPs (no assignment history kept) and managed databases are not billed here.
 /// Each line is rounded once, to cents, half up. Invoice items have no id of their own: two equal
 /// lines are two lines.
 extension World {
@@ -51,22 +53,33 @@ extension World {
             guard to > from else { return nil }
             return (from, to, Decimal(Int(to.timeIntervalSince(from).rounded())))
         }
+        /// Per started hour, at most 672 a month, of a monthly price.
+        func hourly(_ seconds: Decimal, monthly: Decimal) -> Decimal { Self.cents(min(Self.startedHours(seconds), 672) * monthly / 672) }
         var lines: [BillingLine] = []
         for droplet in droplets.values.sorted(by: { $0.id < $1.id }) {
             guard let (from, to, seconds) = clip(droplet.createdAt, droplet.deletedAt), let size = Catalog.size(droplet.sizeSlug),
                 let hourly = Decimal(string: size.priceHourly), let monthly = Decimal(string: size.priceMonthly)
             else { continue }
-            let amount: Decimal
-            if month.start >= Self.perSecondBillingStart {
-                amount = Self.atLeastOneCent(min(max(seconds, 60) * hourly / 3600, monthly))
-            } else {
-                amount = Self.cents(min(Self.startedHours(seconds), 672) * hourly)
+            /// The droplet's charge for `seconds` of the month, before rounding.
+            func charge(_ seconds: Decimal) -> Decimal {
+                month.start >= Self.perSecondBillingStart
+                    ? min(max(seconds, 60) * hourly / 3600, monthly) : min(Self.startedHours(seconds), 672) * hourly
             }
+            let amount = month.start >= Self.perSecondBillingStart ? Self.atLeastOneCent(charge(seconds)) : Self.cents(charge(seconds))
             lines.append(
                 BillingLine(
                     product: "Droplets", resourceUUID: droplet.vpcUUID, resourceID: String(droplet.id),
                     description: "\(droplet.name) (\(droplet.sizeSlug))",
                     amount: amount, hours: Self.hours(seconds), start: from, end: to))
+            let backups = droplet.backupsOn.compactMap { on in clip(max(on.from, droplet.createdAt), min(on.to ?? to, droplet.deletedAt ?? to)) }
+            guard let first = backups.first, let last = backups.last else { continue }
+            let backupSeconds = backups.reduce(Decimal(0)) { $0 + $1.2 }
+            lines.append(
+                BillingLine(
+                    product: "Backups", resourceUUID: droplet.vpcUUID, resourceID: String(droplet.id),
+                    description: "\(droplet.name) (\(droplet.sizeSlug)) weekly backups",
+                    amount: Self.atLeastOneCent(charge(backupSeconds) * Decimal(20) / 100), hours: Self.hours(backupSeconds), start: first.0,
+                    end: last.1))
         }
         for volume in volumes.values.sorted(by: { $0.createdAt < $1.createdAt }) {
             guard let (from, to, seconds) = clip(volume.createdAt, volume.deletedAt) else { continue }
@@ -74,7 +87,7 @@ extension World {
             lines.append(
                 BillingLine(
                     product: "Volumes", resourceUUID: volume.id, resourceID: volume.id, description: "\(volume.name) (\(volume.sizeGigabytes) GiB)",
-                    amount: Self.cents(min(Self.startedHours(seconds), 672) * monthly / 672), hours: Self.hours(seconds), start: from, end: to))
+                    amount: hourly(seconds, monthly: monthly), hours: Self.hours(seconds), start: from, end: to))
         }
         for snapshot in snapshots.values.sorted(by: { $0.id < $1.id }) {
             guard let (from, to, seconds) = clip(snapshot.createdAt, snapshot.deletedAt),
@@ -93,7 +106,33 @@ extension World {
                 BillingLine(
                     product: "Load Balancers", resourceUUID: balancer.id, resourceID: balancer.id,
                     description: balancer.json["name"]?.stringValue ?? balancer.id,
-                    amount: Self.cents(min(Self.startedHours(seconds), 672) * nodes * 12 / 672), hours: Self.hours(seconds), start: from, end: to))
+                    amount: hourly(seconds, monthly: nodes * 12), hours: Self.hours(seconds), start: from, end: to))
+        }
+        for database in objects(of: .databases).values.sorted(by: { $0.sequence < $1.sequence }) {
+            guard let (from, to, seconds) = clip(database.createdAt, database.deletedAt),
+                let price = database.json["size"]?.stringValue.flatMap({ Catalog.databaseNodeMonthly[$0] })
+            else { continue }
+            let nodes = Decimal(database.json["num_nodes"]?.intValue ?? 1)
+            lines.append(
+                BillingLine(
+                    product: "Managed Databases", resourceUUID: database.id, resourceID: database.id,
+                    description: "\(database.json["name"]?.stringValue ?? database.id) (\(database.json["size"]?.stringValue ?? "-") × \(nodes))",
+                    amount: hourly(seconds, monthly: nodes * price), hours: Self.hours(seconds), start: from, end: to))
+        }
+        for reserved in reservedIPs.values.sorted(by: { $0.ip < $1.ip }) {
+            // Billed while not assigned: its life minus its assignments.
+            var unassigned: [(Date, Date, Decimal)] = []
+            var cursor = reserved.createdAt
+            for assignment in reserved.assignments + [(reserved.deletedAt ?? .distantFuture, nil)] {
+                if let piece = clip(cursor, min(assignment.from, reserved.deletedAt ?? .distantFuture)) { unassigned.append(piece) }
+                cursor = max(cursor, assignment.to ?? .distantFuture)
+            }
+            guard let first = unassigned.first, let last = unassigned.last else { continue }
+            let seconds = unassigned.reduce(Decimal(0)) { $0 + $1.2 }
+            lines.append(
+                BillingLine(
+                    product: "Reserved IPs", resourceUUID: reserved.ip, resourceID: reserved.ip, description: "\(reserved.ip) (not assigned)",
+                    amount: hourly(seconds, monthly: 5), hours: Self.hours(seconds), start: first.0, end: last.1))
         }
         return lines
     }
@@ -102,7 +141,8 @@ extension World {
     func closedMonths(now: Date) -> [Date] {
         let starts =
             droplets.values.map(\.createdAt) + volumes.values.map(\.createdAt) + snapshots.values.map(\.createdAt)
-            + objects(of: .loadBalancers).values.map(\.createdAt)
+            + objects(of: .loadBalancers).values.map(\.createdAt) + objects(of: .databases).values.map(\.createdAt)
+            + reservedIPs.values.map(\.createdAt)
         guard let first = starts.min() else { return [] }
         var months: [Date] = []
         var month = Self.month(of: first)

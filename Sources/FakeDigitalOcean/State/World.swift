@@ -93,7 +93,7 @@ struct World: Sendable {
         actions[id] = action
         switch action.resourceType {
         case "droplet": completeDropletAction(action, at: at)
-        case "reserved_ip": completeReservedIPAction(action)
+        case "reserved_ip": completeReservedIPAction(action, at: at)
         default: break
         }
     }
@@ -122,6 +122,10 @@ struct World: Sendable {
             if let image = action.parameters["image"].flatMap({ Int($0) }) { droplet.imageID = image }
         case "rename":
             if let name = action.parameters["name"] { droplet.name = name }
+        case "enable_backups":
+            droplet.setBackups(true, at: at)
+        case "disable_backups":
+            droplet.setBackups(false, at: at)
         case "snapshot":
             let size = Catalog.size(droplet.sizeSlug)
             let visibleAt = at.addingTimeInterval(settings.lags.snapshotListing)
@@ -138,11 +142,11 @@ struct World: Sendable {
         }
     }
 
-    private mutating func completeReservedIPAction(_ action: SimAction) {
+    private mutating func completeReservedIPAction(_ action: SimAction, at: Date) {
         guard let ip = action.parameters["ip"], var reserved = reservedIPs[ip] else { return }
         reserved.runningActionID = nil
         if !action.fails {
-            reserved.dropletID = action.type == "assign_ip" ? action.parameters["droplet_id"].flatMap { Int($0) } : nil
+            reserved.assign(action.type == "assign_ip" ? action.parameters["droplet_id"].flatMap { Int($0) } : nil, at: at)
         }
         reservedIPs[ip] = reserved
         if let dropletID = action.parameters["droplet_id"].flatMap({ Int($0) }), droplets[dropletID]?.runningActionID == action.id {

@@ -169,9 +169,9 @@ struct CloudHarness: Sendable {
 
     /// A droplet made directly (not by a saga), with tags, active at once: the simulator's clock is
     /// moved past the create's lags instead of waiting for them.
-    func makeDroplet(_ name: String, tags: [String] = []) async throws -> Droplet {
+    func makeDroplet(_ name: String, tags: [String] = [], backups: Bool = false) async throws -> Droplet {
         let created = try await client.createDroplet(
-            DropletCreateRequest(name: name, region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", tags: tags)
+            DropletCreateRequest(name: name, region: "nyc3", size: "s-1vcpu-1gb", image: "ubuntu-24-04-x64", backups: backups, tags: tags)
         ).droplet
         _ = try await control(.POST, "/clock/advance", #"{"seconds": \#(lags.dropletCreate + lags.getNotFound + lags.listVisibility + 0.001)}"#)
         let droplet = try await client.droplet(id: created.id)
