@@ -32,9 +32,7 @@ struct DashboardTests {
                 #expect(try await browser.text("#flash").contains("malformed"))
                 try await browser.type("#token", tokens.operatorToken)
                 try await browser.click("#login")
-                try await browser.waitUntil("the saga list after logging in", timeout: .seconds(10)) {
-                    (try? await browser.currentURL().hasSuffix("/ui/sagas")) == true
-                }
+                try await browser.waitForPath("/ui/sagas", timeout: .seconds(10))
                 let session = try await browser.cookies().first { $0.objectValue?["name"] == "__Host-arcadia_session" }?.objectValue
                 #expect(
                     session?["httpOnly"] == true && session?["secure"] == true && session?["sameSite"] == "Strict", "\(String(describing: session))")
@@ -42,12 +40,8 @@ struct DashboardTests {
                 try await browser.click("#template option[value='test-sleep']")
                 try await browser.type("#inputs", "seconds=1")
                 try await browser.click("#start")
-                try await browser.waitUntil("the new saga's page", timeout: .seconds(10)) {
-                    (try? await browser.currentURL().contains("/ui/sagas/")) == true
-                }
-                try await browser.waitUntil("the saga page to show completed") {
-                    (try? await browser.text("#saga-status")) == "completed"
-                }
+                try await browser.waitForPath("/ui/sagas/", timeout: .seconds(10))
+                try await browser.waitForText("#saga-status", "completed")
                 #expect(try await browser.elements("#timeline .row") == 1)
                 #expect(try await browser.text("#events").contains("saga_completed"))
                 // The list shows it; inventory and drift pages render.
@@ -59,9 +53,7 @@ struct DashboardTests {
                 #expect(try await browser.text("h1") == "Drift")
                 try await browser.click("#logout")
                 // The click returns once the form is sent; the redirect may still be on its way.
-                try await browser.waitUntil("the login page after logging out", timeout: .seconds(10)) {
-                    (try? await browser.currentURL().hasSuffix("/ui/login")) == true
-                }
+                try await browser.waitForPath("/ui/login", timeout: .seconds(10))
                 try await browser.open(site + "/ui/sagas")
                 #expect(try await browser.currentURL().hasSuffix("/ui/login"))
             } catch {

@@ -120,6 +120,9 @@ struct ServerAPITests {
             let saga = try Self.json(shown)
             #expect(saga["status"] == "completed" && saga["template"] == "test-echo" && saga["steps"]?.arrayValue?.count == 2)
             #expect((saga["events"]?.arrayValue?.count ?? 0) > 0 && saga["context"]?.objectValue?["echoed_at_step_1"] == "hello")
+            // The same object `saga show --json` prints.
+            let detail = try await engine.detail(try #require(UUID(uuidString: id)))
+            #expect(.object(saga) == (try JSONDecoder().decode(JSONValue.self, from: Data(SagaJSON.render(SagaJSON(detail)).utf8))))
 
             let listed = try await client.execute(
                 uri: "/api/v1/sagas?status=completed&template=test-echo", method: .get, headers: Self.headers(tokens.viewer))
@@ -344,5 +347,32 @@ struct ServerAPITests {
         #expect(output.contains("[5/6] inventory sync: succeeded") && output.contains("[6/6] drift: 0 missing, 0 changed, 0 orphaned"))
         demo.kill(SIGINT)
         #expect(try await demo.waitForExit() == 0)
+    }
+
+    @Test("the API's saga type, built field by field, encodes to exactly what SagaJSON renders: every field, nested values, dates")
+    func sagaSchemaMatchesSagaJSON() throws {
+        let text = #"""
+            {"id": "6f1c2f0e-0000-4000-8000-000000000001", "template": "t", "kind": "cloud", "status": "blocked", "error": "it broke",
+             "current_step": 1, "cancel_requested": true, "inputs": {"n": 2, "x": 1.5, "s": "a", "b": false, "z": null, "l": [1, "two", {"k": []}]},
+             "context": {"nested": {"deep": {"deeper": [true]}}}, "step_names": ["a", "b"], "lock_keys": ["droplet:1"],
+             "blocked_by": [{"key": "droplet:1", "saga_id": "6f1c2f0e-0000-4000-8000-000000000002", "template": "u", "status": "running"}],
+             "idempotency_key": "k-1", "lease_owner": "host:1:abc", "run_at": "2026-11-02T10:00:00.123Z",
+             "created_at": "2026-11-02T10:00:00.000Z", "updated_at": "2026-11-02T10:00:01.500Z", "finished_at": "2026-11-02T10:00:02.000Z",
+             "steps": [{"index": 0, "name": "a", "status": "succeeded", "attempts": 2, "polls": 3, "compensation_attempts": 0,
+                        "output": {"id": 42, "names": ["x"]}, "started_at": "2026-11-02T10:00:00.250Z", "finished_at": "2026-11-02T10:00:00.750Z"},
+                       {"index": 1, "name": "b", "status": "failed", "attempts": 1, "polls": 0, "compensation_attempts": 1, "error": "no",
+                        "compensated_at": "2026-11-02T10:00:01.000Z"}],
+             "events": [{"at": "2026-11-02T10:00:00.000Z", "kind": "saga_started"}, {"at": "2026-11-02T10:00:01.000Z", "kind": "step_failed", "step": 1, "detail": "no"}]}
+            """#
+        let saga = try SagaJSON.parse(SagaJSON.self, from: Data(text.utf8))
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISO8601Text.string(date))
+        }
+        let built = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(Components.Schemas.Saga(saga)))
+        let rendered = try JSONDecoder().decode(JSONValue.self, from: Data(SagaJSON.render(saga).utf8))
+        #expect(built == rendered)
+        #expect(rendered == (try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))))
     }
 }

@@ -20,11 +20,13 @@ struct APIBenchCommand: AsyncParsableCommand {
             Starts the server (port 0) and a worker on a fresh database (a temporary SQLite file, or a temporary
             schema of the PostgreSQL --database, dropped afterwards), then runs --clients clients for --seconds:
             each in a loop starts a one-step test-echo saga one time in five, and otherwise reads (a saga by id,
-            or the newest 20). Clients, server and workers share this machine's cores.
+            or the newest 20). With --think-ms each client pauses between requests (a random pause averaging that
+            long, as people and scripts do); without, it sends its next request as soon as the last is answered,
+            which measures the most the server takes (and then latency is mostly waiting in line: with 200 clients
+            back to back, each waits for the 199 others). Clients, server and workers share this machine's cores.
             """)
 
-    @Option(help: "Database URL (default: a new temporary SQLite file; a PostgreSQL URL gets a temporary schema).")
-    var database: String?
+    @OptionGroup var scratch: ScratchDatabaseOptions
 
     @Option(help: "Concurrent clients.")
     var clients: Int = 200
@@ -32,15 +34,19 @@ struct APIBenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds of load.")
     var seconds: Double = 10
 
+    @Option(
+        help: ArgumentHelp(
+            "Average pause of each client between requests (uniformly random between 0 and twice this; 0: back to back).",
+            valueName: "milliseconds"))
+    var thinkMs: Double = 0
+
     @Flag(help: "Print JSON (clients, seconds, requests, errors, reads and writes with p50_ms, p99_ms).")
     var json = false
 
     func validate() throws {
         guard (1...2000).contains(clients) else { throw ValidationError("--clients must be between 1 and 2000") }
         guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be between 0 and 600") }
-        if let database {
-            do { _ = try DatabaseURL.parse(database) } catch let error as StorageError { throw ValidationError(error.message) }
-        }
+        guard (0...60_000).contains(thinkMs) else { throw ValidationError("--think-ms must be between 0 and 60000") }
     }
 
     /// What one client measured.
@@ -52,12 +58,9 @@ struct APIBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        CLIEnvironment.bootstrapLogging(.warning)
-        var benchLogger = Logger(label: "arcadia.bench")
-        benchLogger.logLevel = .warning
-        let logger = benchLogger
-        let (url, cleanup) = try SyncBenchCommand.scratchDatabase(database, logger: logger)
-        let (clients, seconds) = (self.clients, self.seconds)
+        let logger = ScratchDatabaseOptions.logger()
+        let (url, cleanup) = try scratch.scratch(logger: logger)
+        let (clients, seconds, thinkMs) = (self.clients, self.seconds, self.thinkMs)
         let tallies: [Tally]
         do {
             // Twenty connections in all: more only contend on a small machine (measured: 60 gave
@@ -77,7 +80,8 @@ struct APIBenchCommand: AsyncParsableCommand {
                 let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
                 do {
                     let tallies = try await Self.load(
-                        http, app: app, engine: engine, secret: secret, ports: ports, portSink: portSink, clients: clients, seconds: seconds)
+                        http, app: app, engine: engine, secret: secret, ports: ports, portSink: portSink, clients: clients, seconds: seconds,
+                        thinkMs: thinkMs)
                     try? await http.shutdown()
                     return tallies
                 } catch {
@@ -90,7 +94,7 @@ struct APIBenchCommand: AsyncParsableCommand {
             throw error
         }
         await cleanup()
-        report(tallies, backend: SyncBenchCommand.isPostgres(url) ? "postgres" : "sqlite")
+        report(tallies, backend: ScratchDatabaseOptions.isPostgres(url) ? "postgres" : "sqlite")
         // Figures with errors in them are not a result.
         if tallies.contains(where: { $0.errors > 0 }) { throw ExitCode(1) }
     }
@@ -98,8 +102,7 @@ struct APIBenchCommand: AsyncParsableCommand {
     /// Runs the server and a worker, and the clients against them until the time is up.
     private static func load(
         _ http: HTTPClient, app: some ApplicationProtocol, engine: SagaEngine, secret: String, ports: AsyncStream<Int>,
-        portSink: AsyncStream<Int>.Continuation, clients: Int,
-        seconds: Double
+        portSink: AsyncStream<Int>.Continuation, clients: Int, seconds: Double, thinkMs: Double
     ) async throws -> [Tally] {
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Ctrl-C ends the whole command (no graceful-shutdown signal handling of its own); a
@@ -124,6 +127,8 @@ struct APIBenchCommand: AsyncParsableCommand {
                         var known = seedID
                         var turn = client
                         while ContinuousClock.now < deadline {
+                            if thinkMs > 0 { try await Task.sleep(for: .microseconds(Int64(Double.random(in: 0...(2 * thinkMs)) * 1000))) }
+                            guard ContinuousClock.now < deadline else { break }
                             turn += 1
                             let write = turn % 5 == 0
                             let path = write ? "/api/v1/sagas" : (turn % 2 == 0 ? "/api/v1/sagas/\(known)" : "/api/v1/sagas?limit=20")
@@ -152,13 +157,13 @@ struct APIBenchCommand: AsyncParsableCommand {
         let errors = tallies.map(\.errors).reduce(0, +)
         func percentile(_ values: [Double], _ p: Double) -> Double {
             guard !values.isEmpty else { return 0 }
-            return SyncBenchCommand.round(values[min(values.count - 1, Int((Double(values.count) * p).rounded(.up)) - 1)])
+            return ScratchDatabaseOptions.round(values[min(values.count - 1, Int((Double(values.count) * p).rounded(.up)) - 1)])
         }
         let requests = reads.count + writes.count + errors
         if json {
             let object: [String: Any] = [
-                "backend": backend, "clients": clients, "seconds": seconds, "requests": requests, "errors": errors,
-                "requests_per_second": SyncBenchCommand.round(Double(requests) / seconds),
+                "backend": backend, "clients": clients, "seconds": seconds, "think_ms": thinkMs, "requests": requests, "errors": errors,
+                "requests_per_second": ScratchDatabaseOptions.round(Double(requests) / seconds),
                 "reads": ["count": reads.count, "p50_ms": percentile(reads, 0.5), "p99_ms": percentile(reads, 0.99)],
                 "writes": ["count": writes.count, "p50_ms": percentile(writes, 0.5), "p99_ms": percentile(writes, 0.99)],
             ]
@@ -167,7 +172,7 @@ struct APIBenchCommand: AsyncParsableCommand {
         } else {
             print(
                 """
-                API load: \(clients) clients for \(seconds) s on \(backend == "postgres" ? "PostgreSQL" : "SQLite"), \(requests) requests (\(Int(Double(requests) / seconds))/s), \(errors) errors
+                API load: \(clients) clients\(thinkMs > 0 ? " pausing \(thinkMs) ms on average" : " back to back") for \(seconds) s on \(backend == "postgres" ? "PostgreSQL" : "SQLite"), \(requests) requests (\(Int(Double(requests) / seconds))/s), \(errors) errors
                 reads:   \(reads.count), p50 \(percentile(reads, 0.5)) ms, p99 \(percentile(reads, 0.99)) ms
                 starts:  \(writes.count), p50 \(percentile(writes, 0.5)) ms, p99 \(percentile(writes, 0.99)) ms
                 """)

@@ -19,8 +19,7 @@ struct BillingBenchCommand: AsyncParsableCommand {
             gaps. Then times the generation of every tenant's draft invoice for that month.
             """)
 
-    @Option(help: "Database URL (default: a new temporary SQLite file; a PostgreSQL URL gets a temporary schema).")
-    var database: String?
+    @OptionGroup var scratch: ScratchDatabaseOptions
 
     @Option(help: "Tenants, each with one deployment.")
     var tenants: Int = 1000
@@ -34,17 +33,11 @@ struct BillingBenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...100_000).contains(tenants) else { throw ValidationError("--tenants must be between 1 and 100000") }
         guard (1...1000).contains(resources) else { throw ValidationError("--resources must be between 1 and 1000") }
-        if let database {
-            do { _ = try DatabaseURL.parse(database) } catch let error as StorageError { throw ValidationError(error.message) }
-        }
     }
 
     func run() async throws {
-        CLIEnvironment.bootstrapLogging(.warning)
-        var benchLogger = Logger(label: "arcadia.bench")
-        benchLogger.logLevel = .warning
-        let logger = benchLogger
-        let (url, cleanup) = try SyncBenchCommand.scratchDatabase(database, logger: logger)
+        let logger = ScratchDatabaseOptions.logger()
+        let (url, cleanup) = try scratch.scratch(logger: logger)
         let (tenants, resources) = (self.tenants, self.resources)
         let period = BillingPeriod("2026-11")!
         let result: (setup: Double, seconds: Double, invoices: [Invoice], syncs: Int)
@@ -67,11 +60,11 @@ struct BillingBenchCommand: AsyncParsableCommand {
         }
         await cleanup()
         let lines = result.invoices.reduce(0) { $0 + $1.lines.count }
-        let backend = SyncBenchCommand.isPostgres(url) ? "postgres" : "sqlite"
+        let backend = ScratchDatabaseOptions.isPostgres(url) ? "postgres" : "sqlite"
         if json {
             let object: [String: Any] = [
-                "invoices": result.invoices.count, "line_items": lines, "seconds": SyncBenchCommand.round(result.seconds),
-                "setup_seconds": SyncBenchCommand.round(result.setup), "syncs": result.syncs, "backend": backend, "tenants": tenants,
+                "invoices": result.invoices.count, "line_items": lines, "seconds": ScratchDatabaseOptions.round(result.seconds),
+                "setup_seconds": ScratchDatabaseOptions.round(result.setup), "syncs": result.syncs, "backend": backend, "tenants": tenants,
                 "resources_per_tenant": resources,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
@@ -79,8 +72,8 @@ struct BillingBenchCommand: AsyncParsableCommand {
             print(
                 """
                 billing for \(tenants) tenants × \(resources) droplets over \(result.syncs) hourly syncs of \(period) (\(backend == "postgres" ? "PostgreSQL" : "SQLite"))
-                setup:     \(SyncBenchCommand.round(result.setup)) s
-                invoices:  \(result.invoices.count) with \(lines) lines in \(SyncBenchCommand.round(result.seconds)) s
+                setup:     \(ScratchDatabaseOptions.round(result.setup)) s
+                invoices:  \(result.invoices.count) with \(lines) lines in \(ScratchDatabaseOptions.round(result.seconds)) s
                 """)
         }
     }

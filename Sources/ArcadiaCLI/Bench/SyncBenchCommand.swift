@@ -20,8 +20,7 @@ struct SyncBenchCommand: AsyncParsableCommand {
             the requests made and the resources synced.
             """)
 
-    @Option(help: "Database URL (default: a new temporary SQLite file; a PostgreSQL URL gets a temporary schema).")
-    var database: String?
+    @OptionGroup var scratch: ScratchDatabaseOptions
 
     @Option(help: "Droplets in the account.")
     var droplets: Int = 10_000
@@ -35,17 +34,11 @@ struct SyncBenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...200_000).contains(droplets) else { throw ValidationError("--droplets must be between 0 and 200000") }
         guard (0...400_000).contains(records) else { throw ValidationError("--records must be between 0 and 400000") }
-        if let database {
-            do { _ = try DatabaseURL.parse(database) } catch let error as StorageError { throw ValidationError(error.message) }
-        }
     }
 
     func run() async throws {
-        CLIEnvironment.bootstrapLogging(.warning)
-        var benchLogger = Logger(label: "arcadia.bench")
-        benchLogger.logLevel = .warning
-        let logger = benchLogger
-        let (url, cleanup) = try Self.scratchDatabase(database, logger: logger)
+        let logger = ScratchDatabaseOptions.logger()
+        let (url, cleanup) = try scratch.scratch(logger: logger)
         let token = "dop_v1_bench_\(UUID().uuidString)"
         let settings = SimulatorSettings(lags: .zero, rateLimits: .unlimited, dropletLimit: droplets + 10)
         let simulator = try await RunningFakeDigitalOcean.start(
@@ -80,47 +73,20 @@ struct SyncBenchCommand: AsyncParsableCommand {
         let secondRequests = result.runs.last?.requests ?? 0
         if json {
             let object: [String: Any] = [
-                "full_sync_s": Self.round(result.full), "nochange_sync_s": Self.round(result.nochange), "requests": result.requests,
+                "full_sync_s": ScratchDatabaseOptions.round(result.full), "nochange_sync_s": ScratchDatabaseOptions.round(result.nochange),
+                "requests": result.requests,
                 "full_sync_requests": fullRequests, "nochange_sync_requests": secondRequests, "resources": result.resources,
-                "droplets": droplets, "records": records, "backend": Self.isPostgres(url) ? "postgres" : "sqlite",
+                "droplets": droplets, "records": records, "backend": ScratchDatabaseOptions.isPostgres(url) ? "postgres" : "sqlite",
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(
                 """
-                inventory sync of \(droplets) droplets and \(records) records (\(Self.isPostgres(url) ? "PostgreSQL" : "SQLite"), \(result.resources) resources)
-                full sync:       \(Self.round(result.full)) s, \(fullRequests) requests
-                no-change sync:  \(Self.round(result.nochange)) s, \(secondRequests) requests
+                inventory sync of \(droplets) droplets and \(records) records (\(ScratchDatabaseOptions.isPostgres(url) ? "PostgreSQL" : "SQLite"), \(result.resources) resources)
+                full sync:       \(ScratchDatabaseOptions.round(result.full)) s, \(fullRequests) requests
+                no-change sync:  \(ScratchDatabaseOptions.round(result.nochange)) s, \(secondRequests) requests
                 """)
         }
-    }
-
-    static func isPostgres(_ url: DatabaseURL) -> Bool {
-        if case .postgres = url { return true }
-        return false
-    }
-
-    static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
-
-    /// A database to fill and throw away: a temporary SQLite file, or a temporary schema.
-    static func scratchDatabase(_ text: String?, logger: Logger) throws -> (DatabaseURL, @Sendable () async -> Void) {
-        guard let text, text.hasPrefix("postgres") else {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-bench-sync-\(UUID().uuidString).sqlite").path
-            return (
-                try DatabaseURL.parse("sqlite:" + path),
-                { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-            )
-        }
-        let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let url = try DatabaseURL.parse(text + (text.contains("?") ? "&" : "?") + "schema=\(schema)")
-        return (
-            url,
-            {
-                try? await StoreFactory.withStore(url, migrate: false, logger: logger) { store in
-                    try await (store as? PostgresSagaStore)?.dropSchema()
-                }
-            }
-        )
     }
 }

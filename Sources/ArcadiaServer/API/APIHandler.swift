@@ -121,7 +121,7 @@ struct APIHandler: APIProtocol {
 
     /// The saga object as `saga show --json` prints it, in the generated type.
     static func schema(_ saga: SagaJSON) throws -> Components.Schemas.Saga {
-        try decode(SagaJSON.render(saga, pretty: false))
+        try Components.Schemas.Saga(saga)
     }
 
     /// JSON text (as the CLI prints it) in a generated type: one encoding for both.

@@ -33,15 +33,29 @@ final class WebDriver: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromedriver)
         process.arguments = ["--port=\(port)"]
-        process.standardOutput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        // Ready once it says so on its standard output (until then its port refuses connections).
+        let (lines, sink) = AsyncStream.makeStream(of: String.self)
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                sink.finish()
+            } else {
+                sink.yield(String(decoding: data, as: UTF8.self))
+            }
+        }
         try process.run()
         let base = "http://127.0.0.1:\(port)"
-        // Ready when its status route answers (until then the connection is refused).
         try await withTimeout(.seconds(30), "chromedriver to start") {
-            while (try? await call(base, "GET", "/status", nil).objectValue?["ready"]) != .bool(true) {
-                try await Task.sleep(for: .milliseconds(50))
+            var said = ""
+            for await text in lines {
+                said += text
+                if said.contains("started successfully") { return }
             }
+            throw Failure(description: "chromedriver ended before it started: \(said)")
         }
         let capabilities: JSONValue = [
             "capabilities": [
@@ -97,12 +111,54 @@ final class WebDriver: Sendable {
 
     func cookies() async throws -> [JSONValue] { try await command("GET", "/cookie", nil).arrayValue ?? [] }
 
-    /// Waits until `condition` holds for the page, looking again whenever the page may have
-    /// changed (the dashboard updates itself; nothing here reloads it).
-    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: @escaping @Sendable () async throws -> Bool) async throws {
-        try await withTimeout(timeout, what) {
-            while try await !condition() { try await Task.sleep(for: .milliseconds(100)) }
+    /// Waits in the browser until the text of `selector` is `text`: a script that resolves when a
+    /// change to the page (a MutationObserver) makes it so. The dashboard updates itself; nothing
+    /// here reloads it.
+    func waitForText(_ selector: String, _ text: String, timeout: Duration = .seconds(30)) async throws {
+        let script = """
+            const [selector, expected, done] = arguments;
+            const holds = () => { const e = document.querySelector(selector); return e !== null && e.textContent.trim() === expected; };
+            if (holds()) { done(true); return; }
+            const observer = new MutationObserver(() => { if (holds()) { observer.disconnect(); done(true); } });
+            observer.observe(document, { subtree: true, childList: true, characterData: true });
+            """
+        try await withTimeout(timeout, "'\(selector)' to read '\(text)'") {
+            try await self.setScriptTimeout(timeout)
+            _ = try await self.command("POST", "/execute/async", ["script": .string(script), "args": [.string(selector), .string(text)]])
         }
+    }
+
+    /// Waits until a page whose path starts with `prefix` has loaded. Each look is a script that
+    /// waits in the browser for the page's next event: its `load` (then the path is checked) or its
+    /// `pagehide` (a navigation or redirect under way: look again on the next page, which WebDriver
+    /// lets load before it runs the script).
+    func waitForPath(_ prefix: String, timeout: Duration = .seconds(30)) async throws {
+        let script = """
+            const [prefix, done] = arguments;
+            const matches = () => location.pathname.startsWith(prefix);
+            if (document.readyState === 'complete') {
+                if (matches()) { done(true); return; }
+            } else {
+                window.addEventListener('load', () => { if (matches()) done(true); });
+            }
+            window.addEventListener('pagehide', () => done(false));
+            """
+        try await withTimeout(timeout, "a page at '\(prefix)'") {
+            try await self.setScriptTimeout(timeout)
+            while true {
+                do {
+                    let found = try await self.command("POST", "/execute/async", ["script": .string(script), "args": [.string(prefix)]])
+                    if found == .bool(true) { return }
+                } catch {
+                    // The page went away under the script; a browser that is gone fails here instead.
+                    _ = try await self.currentURL()
+                }
+            }
+        }
+    }
+
+    private func setScriptTimeout(_ timeout: Duration) async throws {
+        _ = try await command("POST", "/timeouts", ["script": .int(Int(timeout.components.seconds * 1000))])
     }
 
     private func command(_ method: String, _ path: String, _ body: JSONValue?) async throws -> JSONValue {
