@@ -92,4 +92,27 @@ struct TenantLifecycleTests {
             #expect(try await store.deployments(tenantID: "acme").first?.status == .active)
         }
     }
+
+    @Test("statuses follow the newest lifecycle saga however many other sagas the deployment has had since (60 here)")
+    func manySagasSince() async throws {
+        try await CloudHarness.with(.sqlite) { cloud in
+            let store = cloud.store
+            try await store.insertTenant(Tenant(id: "busy", name: "Busy", billingEmail: "b@busy.test", createdAt: Date()))
+            try await store.insertDeployment(
+                Deployment(id: "d10", tenantID: "busy", name: "d10", region: "nyc3", plan: "standard", createdAt: Date()))
+            _ = try await cloud.makeDroplet("t-busy", tags: ["deployment:d10"])
+            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+            let suspend = try #require(try await lifecycle.start(.suspend, tenantID: "busy", triggeredBy: "test").first)
+            #expect(try await cloud.engine.waitUntilTerminal(suspend.id, timeout: .seconds(60)).status == .completed)
+            // Sixty other sagas of the deployment, newer than the suspension (they wait a day to run).
+            for _ in 0..<60 {
+                _ = try await cloud.engine.start(
+                    "test-echo", inputs: ["steps": 1], options: .init(deploymentID: "d10", runAt: Date().addingTimeInterval(86_400)))
+            }
+            #expect(try await lifecycle.latest(of: "d10")?.id == suspend.id)
+            #expect(try await lifecycle.refresh(tenantID: "busy").status == .suspended)
+            // Already suspended: resuming is what applies, suspending again starts nothing.
+            #expect(try await lifecycle.start(.suspend, tenantID: "busy", triggeredBy: "test").isEmpty)
+        }
+    }
 }

@@ -105,16 +105,25 @@ public struct TenantLifecycle: Sendable {
         return tenant
     }
 
-    /// The newest lifecycle saga of a deployment (among its 50 newest sagas).
+    /// The newest lifecycle saga of a deployment, however many other sagas it has had since.
     public func latest(of deploymentID: String) async throws -> SagaRecord? {
-        try await engine.list(SagaFilter(deploymentID: deploymentID, limit: 50)).first { TenantAction(template: $0.template) != nil }
+        try await newest(of: deploymentID, status: nil)
     }
 
-    /// The newest lifecycle saga of a deployment that completed (among its 50 newest sagas).
+    /// The newest lifecycle saga of a deployment that completed.
     func latestCompleted(of deploymentID: String) async throws -> SagaRecord? {
-        try await engine.list(SagaFilter(deploymentID: deploymentID, limit: 50)).first {
-            TenantAction(template: $0.template) != nil && $0.status == .completed
+        try await newest(of: deploymentID, status: .completed)
+    }
+
+    /// The newest of each lifecycle template's newest saga (one indexed query per template).
+    private func newest(of deploymentID: String, status: SagaStatus?) async throws -> SagaRecord? {
+        var newest: SagaRecord?
+        for action in TenantAction.allCases {
+            let filter = SagaFilter(status: status, template: action.template, deploymentID: deploymentID, limit: 1)
+            guard let saga = try await engine.list(filter).first else { continue }
+            if newest.map({ saga.createdAt > $0.createdAt }) ?? true { newest = saga }
         }
+        return newest
     }
 
     func applies(_ action: TenantAction, to status: Deployment.Status) -> Bool {
