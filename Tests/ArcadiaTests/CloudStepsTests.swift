@@ -123,6 +123,14 @@ struct CloudStepsTests {
             let resumed = try await cloud.run("resume-deployment", ["deployment_id": "d7"])
             #expect(resumed.saga.status == .completed, "\(resumed.saga.error ?? "")")
 
+            // A droplet of the deployment provisioned by a saga and then destroyed out of band: drift
+            // calls it missing until the offboarding forgets it too (nothing left to re-create).
+            let gone = try await cloud.run("provision-droplet", Self.provisionInputs("t-gone", deployment: "d7"))
+            #expect(gone.saga.status == .completed, "\(gone.saga.error ?? "")")
+            try await cloud.client.deleteDroplet(id: try #require(gone.saga.context["droplet_id"]?.intValue))
+            try await InventoryTests.advance(cloud, seconds: 400)
+            #expect(try await cloud.store.provisioned(deploymentID: "d7").contains { $0.kind == "droplet" })
+
             let offboarded = try await cloud.run("offboard-deployment", ["deployment_id": "d7"])
             #expect(offboarded.saga.status == .completed, "\(offboarded.saga.error ?? "")")
             let live = try await cloud.live()

@@ -442,15 +442,21 @@ struct InventoryTests {
 
             // An inventory that wrongly holds a droplet deleted: recreate asks DigitalOcean first.
             try await cloud.store.markResourceDeleted(kind: "droplet", providerID: String(ids[0]), at: simulator.now)
-            let duplicate = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(ids[0])), "action": "recreate"])
+            let duplicate = try await cloud.run(
+                "reconcile", ["kind": "droplet", "provider_id": .string(String(ids[0])), "action": "recreate", "deployment_id": "d1"])
             #expect(duplicate.saga.status != .completed && (duplicate.saga.error ?? "").contains("still exists"))
             try await cloud.store.upsertResource(
                 .droplet(try await cloud.client.droplet(id: ids[0]), sagaID: nil, deploymentID: "d1", seenAt: simulator.now))
 
             let destroy = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(leak.id)), "action": "destroy"])
             #expect(destroy.saga.status == .completed, "\(destroy.saga.error ?? "")")
-            let recreate = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(ids[2])), "action": "recreate"])
+            // A deployment's droplet is re-created only under the deployment's lock.
+            let unlocked = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(ids[2])), "action": "recreate"])
+            #expect(unlocked.saga.status != .completed && (unlocked.saga.error ?? "").contains("deployment_id=d1"))
+            let recreate = try await cloud.run(
+                "reconcile", ["kind": "droplet", "provider_id": .string(String(ids[2])), "action": "recreate", "deployment_id": "d1"])
             #expect(recreate.saga.status == .completed, "\(recreate.saga.error ?? "")")
+            #expect(Set(recreate.saga.lockKeys) == ["droplet:\(ids[2])", "deployment:d1"])
             let replacement = try #require(recreate.saga.context["droplet_id"]?.intValue)
             let adopt = try await cloud.run("reconcile", ["kind": "droplet", "provider_id": .string(String(ids[1])), "action": "adopt"])
             #expect(adopt.saga.status == .completed, "\(adopt.saga.error ?? "")")

@@ -89,7 +89,9 @@ public struct SnapshotDeploymentStep: SagaStep {
 }
 
 /// Destroys every droplet of a deployment recorded by `snapshot_deployment` (or, alone, tagged
-/// with the deployment), marks them deleted in the inventory and drops their desired state.
+/// with the deployment), marks them deleted in the inventory and drops their desired state, and
+/// the desired state of its droplets already gone (missing in drift): an offboarded deployment
+/// has nothing left to re-create.
 /// Terminal: its compensation only logs.
 public struct DestroyDeploymentDropletsStep: SagaStep {
     public let name = "destroy_deployment_droplets"
@@ -110,6 +112,9 @@ public struct DestroyDeploymentDropletsStep: SagaStep {
                 try await DropletTeardown.destroy(id, client: client, context: context)
                 try await services.store.markResourceDeleted(kind: ResourceKind.droplet, providerID: String(id), at: context.now)
                 try await services.store.removeProvisioned(kind: ResourceKind.droplet, providerID: String(id))
+            }
+            for row in try await services.store.provisioned(deploymentID: deployment) where row.kind == ResourceKind.droplet {
+                try await services.store.removeProvisioned(kind: row.kind, providerID: row.providerID)
             }
             return .done(["destroyed_droplets": .array(ids.sorted().map { .int($0) })])
         }

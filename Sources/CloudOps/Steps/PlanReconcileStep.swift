@@ -41,6 +41,15 @@ public struct PlanReconcileStep: SagaStep {
             guard kind == ResourceKind.droplet, let spec = try await services.store.provisioned(kind: kind, providerID: providerID) else {
                 throw CloudStepError(.badInput, "only a missing droplet can be re-created from its desired state, not a \(kind)")
             }
+            // A deployment's droplet is re-created only under that deployment's lock, so an
+            // offboarding (which forgets the deployment's droplets) cannot run beside it.
+            let named = context.inputs["deployment_id"]?.stringValue ?? ""
+            if let owner = spec.deploymentID, owner != named {
+                throw CloudStepError(
+                    .badInput,
+                    "droplet \(providerID) belongs to deployment \(owner): re-create it with input deployment_id=\(owner), so that the saga holds the deployment's lock and no suspend, resume or offboarding of it runs at the same time"
+                )
+            }
             // The inventory may be wrong (missed listings): DigitalOcean must say it is gone.
             do {
                 let droplet = try await services.provisioningClient().droplet(id: Int(providerID) ?? -1)

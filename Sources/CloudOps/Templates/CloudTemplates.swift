@@ -128,15 +128,22 @@ extension SagaRegistry {
                     InputSpec("kind", .string, summary: "the drift item's kind, e.g. droplet"),
                     InputSpec("provider_id", .string, summary: "the drift item's provider_id"),
                     InputSpec("action", .string, summary: "destroy (an orphan), recreate (a missing droplet) or adopt (a changed spec)"),
+                    InputSpec(
+                        "deployment_id", .string, default: "",
+                        summary:
+                            "the deployment the resource belongs to (needed to re-create one of a deployment's droplets: the saga then holds the deployment's lock)"
+                    ),
                 ],
                 lockKeys: { inputs in
                     let kind = inputs["kind"]?.stringValue ?? ""
                     let id = inputs["provider_id"]?.stringValue ?? ""
-                    // The keys the other templates take for the same resource.
+                    // The keys the other templates take for the same resource, and the deployment's
+                    // (no suspend, resume or offboarding of it runs beside a re-create).
+                    let deployment = (inputs["deployment_id"]?.stringValue).flatMap { $0.isEmpty ? nil : "deployment:\($0)" }
                     switch kind {
-                    case ResourceKind.droplet: return ["droplet:\(id)"]
-                    case ResourceKind.domainRecord: return ["dns:\(id)"]
-                    default: return ["\(kind):\(id)"]
+                    case ResourceKind.droplet: return ["droplet:\(id)"] + [deployment].compactMap { $0 }
+                    case ResourceKind.domainRecord: return ["dns:\(id)"] + [deployment].compactMap { $0 }
+                    default: return ["\(kind):\(id)"] + [deployment].compactMap { $0 }
                     }
                 }, resolveSteps: Self.reconcileSteps))
     }
