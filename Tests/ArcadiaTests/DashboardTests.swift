@@ -3,6 +3,7 @@ import ArcadiaServer
 import Billing
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import SagaEngine
@@ -94,7 +95,7 @@ struct DashboardTests {
     }
 
     @Test(
-        "sessions: signed cookies (tampered or revoked: log in again), CSRF on every form, roles, and throttled guessing", arguments: Backend.enabled)
+        "sessions: cookies (tampered or token revoked: log in again), CSRF on every form, roles, and throttled guessing", arguments: Backend.enabled)
     func sessions(backend: Backend) async throws {
         try await ServerAPITests.withServer(backend) { client, tokens, _, store, _ in
             // Without a session every page sends the browser to log in.
@@ -158,19 +159,74 @@ struct DashboardTests {
         }
     }
 
-    @Test("a session verifies only under the server secret that signed it, and never beyond one lifetime ahead")
-    func sessionSecret() async throws {
+    @Test(
+        "sessions are stored under the hash of their cookie: a restart keeps them, logout ends one for good, a new login gets a new id",
+        arguments: Backend.enabled)
+    func storedSessions(backend: Backend) async throws {
+        try await ServerAPITests.withServer(backend) { client, tokens, engine, store, _ in
+            let (cookie, csrf) = try await Self.login(client, tokens.operatorToken)
+            #expect(try await store.liveWebSessionCount(now: Date()) == 1)
+            // The database has the hash of the session's key, never the cookie's value.
+            #expect(try await store.webSession(keyHash: WebSessionPersistDriver.hash("dashboard." + cookie), now: Date()) != nil)
+            #expect(try await store.webSession(keyHash: cookie, now: Date()) == nil)
+            let header: HTTPFields = [.cookie: "__Host-arcadia_session=\(cookie)"]
+            // Another server process on the database (or this one restarted) knows the session.
+            let other = try buildApplication(
+                configuration: ServerConfiguration(port: 0), engine: engine, store: store, logger: TestDatabase.logger)
+            try await other.test(.router) { otherClient in
+                let page = try await otherClient.execute(uri: "/ui/sagas", method: .get, headers: header)
+                #expect(page.status == .ok && Self.hidden("csrf", in: String(buffer: page.body)) == csrf)
+            }
+            // Logging in again from the same browser replaces its session: a new id, the old one gone.
+            let page = try await client.execute(uri: "/ui/login", method: .get)
+            let loginCSRF = try #require(Self.hidden("csrf", in: String(buffer: page.body)))
+            let loginCookie = try #require(Self.cookie("__Host-arcadia_login_csrf", page))
+            let again = try await client.execute(
+                uri: "/ui/login", method: .post,
+                headers: Self.form(cookie: "__Host-arcadia_login_csrf=\(loginCookie); __Host-arcadia_session=\(cookie)"),
+                body: ByteBuffer(string: "csrf=\(loginCSRF)&token=\(tokens.operatorToken)"))
+            let renewed = try #require(Self.cookie("__Host-arcadia_session", again))
+            #expect(renewed != cookie)
+            #expect(try await store.liveWebSessionCount(now: Date()) == 1)
+            let old = try await client.execute(uri: "/ui/sagas", method: .get, headers: header)
+            #expect(old.status == .seeOther && old.headers[.location] == "/ui/login")
+            // Logout ends the session in the database: a copy of the cookie is no session.
+            let renewedHeader = "__Host-arcadia_session=\(renewed)"
+            let renewedCSRF = try #require(
+                Self.hidden(
+                    "csrf", in: String(buffer: try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: renewedHeader]).body)))
+            let logout = try await client.execute(
+                uri: "/ui/logout", method: .post, headers: Self.form(cookie: renewedHeader), body: ByteBuffer(string: "csrf=\(renewedCSRF)"))
+            #expect(logout.status == .seeOther && logout.headers[.location] == "/ui/login")
+            #expect(logout.headers[values: .setCookie].contains { $0.hasPrefix("__Host-arcadia_session=") && $0.contains("Expires=") })
+            #expect(try await store.liveWebSessionCount(now: Date()) == 0)
+            let replayed = try await client.execute(uri: "/ui/sagas", method: .get, headers: [.cookie: renewedHeader])
+            #expect(replayed.status == .seeOther && replayed.headers[.location] == "/ui/login")
+        }
+    }
+
+    @Test("the session driver: expiry on the injected clock, time to live, duplicates refused, a kept expiry on update, expired rows removed")
+    func sessionDriver() async throws {
         try await TestDatabase.withStore(.sqlite) { store, _ in
-            let (token, _) = try await TokenIssuer(store: store).issue(name: "o", role: .operator)
-            let secret = String(repeating: "s", count: 40)
-            let signer = SessionSigner(store: store, secret: secret)
-            let (cookie, session) = try await signer.open(token)
-            #expect(try await SessionSigner(store: store, secret: secret).verify(cookie)?.csrf == session.csrf)
-            #expect(try await SessionSigner(store: store, secret: secret + "x").verify(cookie) == nil)
-            #expect(try await SessionSigner(store: store, secret: nil).verify(cookie) == nil)
-            // Expired, or claiming an expiry beyond one lifetime: no session.
-            #expect(try await signer.verify(cookie, now: Date().addingTimeInterval(signer.lifetime + 5)) == nil)
-            #expect(try await signer.verify(cookie, now: Date().addingTimeInterval(-signer.lifetime)) == nil)
+            let clock = ManualClock()
+            let start = clock.now
+            let driver = WebSessionPersistDriver(store: store, now: { clock.now })
+            try await driver.create(key: "a", value: ["v": 1], expires: .seconds(60))
+            await #expect(throws: PersistError.duplicate) { try await driver.create(key: "a", value: ["v": 2], expires: .seconds(60)) }
+            #expect(try await driver.get(key: "a", as: [String: Int].self) == ["v": 1])
+            #expect(try await driver.getWithTTL(key: "a", as: [String: Int].self)?.ttl == .seconds(60))
+            await #expect(throws: PersistError.invalidConversion) { try await driver.get(key: "a", as: [Int].self) }
+            // An update without an expiry keeps the session's.
+            clock.advance(by: .seconds(30))
+            try await driver.set(key: "a", value: ["v": 3], expires: nil)
+            #expect(try await driver.getWithTTL(key: "a", as: [String: Int].self)?.ttl == .seconds(30))
+            clock.advance(by: .seconds(30))
+            #expect(try await driver.get(key: "a", as: [String: Int].self) == nil)
+            // The next new session removes the expired row.
+            try await driver.create(key: "b", value: ["v": 4], expires: .seconds(60))
+            #expect(try await store.liveWebSessionCount(now: start) == 1)
+            try await driver.remove(key: "b")
+            #expect(try await driver.get(key: "b", as: [String: Int].self) == nil)
         }
     }
 

@@ -51,9 +51,6 @@ struct ServeCommand: AsyncParsableCommand {
     var insecureCookies = false
 
     func validate() throws {
-        if let secret = ProcessInfo.processInfo.environment["ARCADIA_SESSION_SECRET"], !secret.isEmpty, secret.count < 32 {
-            throw ValidationError("ARCADIA_SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)")
-        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
         guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1024 and 67108864") }
@@ -67,8 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await Self.runControlPlane(
             database: try database.url(), engine: engine.configuration, digitalOcean: digitalOcean, fakeDo: fakeDo ? SimulatorSettings() : nil,
             server: ServerConfiguration(
-                host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: !insecureCookies,
-                sessionSecret: ProcessInfo.processInfo.environment["ARCADIA_SESSION_SECRET"].flatMap { $0.isEmpty ? nil : $0 }),
+                host: host, port: port, maxBodyBytes: maxBodyBytes, secureCookies: !insecureCookies),
             concurrency: concurrency,
             syncIntervalSeconds: syncIntervalSeconds)
     }

@@ -24,7 +24,7 @@ package func buildApplication(
             maxBodyBytes: configuration.maxBodyBytes, logger: logger))
     Dashboard(
         engine: engine, store: store, inventorySync: inventorySync, issuer: TokenIssuer(store: store),
-        signer: SessionSigner(store: store, secret: configuration.sessionSecret),
+        sessions: Dashboard.sessionStorage(store: store, secure: configuration.secureCookies), sessionLifetime: configuration.sessionLifetime,
         throttle: throttle, library: try DashboardTemplates.library(), secureCookies: configuration.secureCookies, logger: logger
     ).register(on: router)
     try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics).registerHandlers(

@@ -11,9 +11,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Whether the dashboard's cookies carry `Secure` (browsers still accept them from
     /// `http://localhost`); off only for a plain-HTTP server reached by another name.
     public var secureCookies: Bool
-    /// The key of the dashboard's session cookies (`ARCADIA_SESSION_SECRET`): processes that share
-    /// it accept each other's sessions, across restarts; nil: a random key per process.
-    public var sessionSecret: String?
+    /// How long a dashboard session lasts from login.
+    public var sessionLifetime: Duration
     /// Seconds an authenticated API token is remembered without asking the database again (0:
     /// never); a revoked token is refused at most this long after its revocation.
     public var tokenCacheSeconds: Double
@@ -21,14 +20,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 4000, maxBodyBytes: Int = 1 << 20, maxFailedAuthenticationsPerMinute: Int = 20,
-        secureCookies: Bool = true, sessionSecret: String? = nil, tokenCacheSeconds: Double = 5
+        secureCookies: Bool = true, sessionLifetime: Duration = .seconds(12 * 3600), tokenCacheSeconds: Double = 5
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxFailedAuthenticationsPerMinute = maxFailedAuthenticationsPerMinute
         self.secureCookies = secureCookies
-        self.sessionSecret = sessionSecret
+        self.sessionLifetime = sessionLifetime
         self.tokenCacheSeconds = tokenCacheSeconds
     }
 }

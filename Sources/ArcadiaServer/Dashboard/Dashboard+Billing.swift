@@ -78,7 +78,7 @@ extension Dashboard {
 
     /// A page of one tenant's data: readers, or a tenant token of that tenant.
     private func tenantScoped(
-        _ request: Request, _ tenant: String, _ build: (SessionSigner.Session) async throws -> Response
+        _ request: Request, _ tenant: String, _ build: (DashboardSession) async throws -> Response
     ) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/ui/login") }
         guard session.token.allows(.read) || session.token.allows(.readOwnTenant, tenant: tenant) else {
@@ -89,7 +89,7 @@ extension Dashboard {
         return try await build(session)
     }
 
-    private func tenantsPage(session: SessionSigner.Session) async throws -> Response {
+    private func tenantsPage(session: DashboardSession) async throws -> Response {
         var rows: [[String: Any]] = []
         for tenant in try await store.tenants() {
             let current = try await lifecycle.refresh(tenantID: tenant.id)
@@ -101,7 +101,7 @@ extension Dashboard {
         return render("tenants", title: "Tenants", session: session, ["tenants": rows])
     }
 
-    private func tenantPage(_ id: String, session: SessionSigner.Session) async throws -> Response {
+    private func tenantPage(_ id: String, session: DashboardSession) async throws -> Response {
         let tenant: Tenant
         do {
             tenant = try await lifecycle.refresh(tenantID: id)
@@ -145,7 +145,7 @@ extension Dashboard {
             ])
     }
 
-    private func invoicePage(_ tenant: String, _ periodText: String, _ request: Request, session: SessionSigner.Session) async throws -> Response {
+    private func invoicePage(_ tenant: String, _ periodText: String, _ request: Request, session: DashboardSession) async throws -> Response {
         guard let period = BillingPeriod(periodText) else {
             return failure(APIError.badRequest("the period must be YYYY-MM"), session: session, back: "/ui/tenants/\(tenant)")
         }
@@ -178,7 +178,7 @@ extension Dashboard {
             ])
     }
 
-    private func marginPage(_ request: Request, session: SessionSigner.Session) async throws -> Response {
+    private func marginPage(_ request: Request, session: DashboardSession) async throws -> Response {
         let text = request.uri.queryParameters["period"].map(String.init) ?? BillingPeriod(containing: engine.clock.now).description
         guard let period = BillingPeriod(text) else {
             return failure(APIError.badRequest("the period must be YYYY-MM"), session: session, back: "/ui/margin")

@@ -4,14 +4,15 @@ import CloudOps
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
 import Logging
 import Mustache
 import SagaEngine
 
 /// The web dashboard: server-rendered HTML (swift-mustache) under `/ui`, over the same saga
 /// facade and stores as the JSON API. A browser logs in with an API token once and then holds a
-/// signed session cookie (Secure, HttpOnly, SameSite=Strict); every form carries the session's
-/// CSRF token. Pages of running sagas update themselves (a small script re-fetches the page and
+/// session cookie (Secure, HttpOnly, SameSite=Strict) naming a session that hummingbird-auth's
+/// ``SessionStorage`` keeps in the database; every form carries the session's CSRF token. Pages of running sagas update themselves (a small script re-fetches the page and
 /// swaps its live part) until the sagas end.
 struct Dashboard: Sendable {
     typealias Context = ArcadiaRequestContext
@@ -20,7 +21,9 @@ struct Dashboard: Sendable {
     let store: any ArcadiaStore
     let inventorySync: InventorySync?
     let issuer: TokenIssuer
-    let signer: SessionSigner
+    let sessions: SessionStorage<WebSession>
+    /// How long a session lasts from login.
+    let sessionLifetime: Duration
     let throttle: AuthThrottle
     let library: MustacheLibrary
     let secureCookies: Bool
@@ -30,7 +33,18 @@ struct Dashboard: Sendable {
 
     /// The session cookie's name: `__Host-` bound to this host (no subdomain may set or read it)
     /// whenever it is `Secure`.
-    var sessionCookie: String { secureCookies ? "__Host-arcadia_session" : "arcadia_session" }
+    static func sessionCookie(secure: Bool) -> String { secure ? "__Host-arcadia_session" : "arcadia_session" }
+
+    /// The dashboard's session storage in `store`: hummingbird-auth's ``SessionStorage`` over
+    /// ``WebSessionPersistDriver``, its cookie host-only, `Secure` when `secure`, `HttpOnly` and
+    /// `SameSite=Strict`.
+    static func sessionStorage(store: any WebSessionStore, secure: Bool) -> SessionStorage<WebSession> {
+        SessionStorage(
+            WebSessionPersistDriver(store: store),
+            configuration: SessionStorageConfiguration(
+                sessionCookieParameters: SessionCookieParameters(name: sessionCookie(secure: secure), path: "/", secure: secure, sameSite: .strict),
+                keyPrefix: "dashboard."))
+    }
     /// The login form's double-submit cookie.
     var loginCookie: String { secureCookies ? "__Host-arcadia_login_csrf" : "arcadia_login_csrf" }
 
@@ -49,8 +63,9 @@ struct Dashboard: Sendable {
         router.post("/ui/login") { request, context in try await login(request, context: context) }
         router.post("/ui/logout") { request, _ in
             try await form(request) { _, _ in
+                // The stored session goes: a copy of the cookie is no session any more.
                 var response = Self.redirect("/ui/login")
-                response.setCookie(cookie(sessionCookie, "", maxAge: 0, path: "/"))
+                response.setCookie(try await sessions.delete(request: request))
                 return response
             }
         }
@@ -104,7 +119,7 @@ struct Dashboard: Sendable {
             return loginPage(request, flash: "The form was too large or not a form.", status: .badRequest)
         }
         guard let expected = request.cookies[loginCookie]?.value, let given = fields["csrf"], !expected.isEmpty,
-            SessionSigner.constantTimeEqual(expected, given)
+            ConstantTime.equal(expected, given)
         else {
             return loginPage(request, flash: "The login form expired; please try again.", status: .forbidden)
         }
@@ -119,10 +134,13 @@ struct Dashboard: Sendable {
             return loginPage(request, flash: error.message, status: .unauthorized)
         }
         await issuer.recordUse(token)
-        let (value, _) = try await signer.open(token)
+        // A new session id at every login (a session planted before it is not taken over); the
+        // session this browser had ends.
+        if sessions.getId(request: request) != nil { _ = try await sessions.delete(request: request) }
+        let sessionCookie = try await sessions.save(session: WebSession(tokenID: token.id, csrf: Self.random()), expiresIn: sessionLifetime)
         // A tenant token's dashboard is its own tenant's page.
         var response = Self.redirect(token.role == .tenant ? "/ui/tenants/\(token.tenantID ?? "")" : "/ui/sagas")
-        response.setCookie(cookie(sessionCookie, value, maxAge: Int(signer.lifetime), path: "/"))
+        response.setCookie(sessionCookie)
         response.setCookie(cookie(loginCookie, "", maxAge: 0, path: "/"))
         logger.info("dashboard login", metadata: ["token.prefix": "\(token.prefix)", "role": "\(token.role.rawValue)"])
         return response
@@ -130,7 +148,7 @@ struct Dashboard: Sendable {
 
     /// A page for a signed-in browser; others are sent to the login page. Tenant tokens see
     /// their own pages when billing lands; until then the operator pages refuse them.
-    func page(_ request: Request, _ build: (SessionSigner.Session) async throws -> Response) async throws -> Response {
+    func page(_ request: Request, _ build: (DashboardSession) async throws -> Response) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/ui/login") }
         guard session.token.allows(.read) else {
             return render(
@@ -143,7 +161,7 @@ struct Dashboard: Sendable {
     /// A form post from a signed-in browser, with its CSRF token checked, and its role allowed
     /// `permission` when given.
     func form(
-        _ request: Request, permission: Permission? = nil, _ handle: ([String: String], SessionSigner.Session) async throws -> Response
+        _ request: Request, permission: Permission? = nil, _ handle: ([String: String], DashboardSession) async throws -> Response
     ) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/ui/login") }
         guard let fields = try await Self.fields(request) else {
@@ -151,7 +169,7 @@ struct Dashboard: Sendable {
                 "error", title: "Bad form", session: session, status: .badRequest,
                 ["heading": "Bad form", "message": "The form was too large or not a form.", "back": "/ui/sagas"])
         }
-        guard let given = fields["csrf"], !given.isEmpty, SessionSigner.constantTimeEqual(given, session.csrf) else {
+        guard let given = fields["csrf"], !given.isEmpty, ConstantTime.equal(given, session.csrf) else {
             return render(
                 "error", title: "Refused", session: session, status: .forbidden,
                 ["heading": "Refused", "message": "the form's CSRF token is missing or wrong; reload the page and try again", "back": "/ui/sagas"])
@@ -164,14 +182,27 @@ struct Dashboard: Sendable {
         return try await handle(fields, session)
     }
 
-    func session(_ request: Request) async throws -> SessionSigner.Session? {
-        guard let value = request.cookies[sessionCookie]?.value, !value.isEmpty else { return nil }
-        return try await signer.verify(value)
+    /// The browser's session: its stored session, unexpired, opened with a token that is still
+    /// live; nil otherwise (the browser is sent to log in). A session whose token was revoked is
+    /// removed.
+    func session(_ request: Request) async throws -> DashboardSession? {
+        let stored: WebSession?
+        do {
+            stored = try await sessions.load(request: request)
+        } catch is SessionStorage<WebSession>.Error {
+            return nil
+        }
+        guard let stored else { return nil }
+        guard let (token, _) = try await store.tokenWithHash(id: stored.tokenID), token.revokedAt == nil else {
+            _ = try await sessions.delete(request: request)
+            return nil
+        }
+        return DashboardSession(token: token, csrf: stored.csrf)
     }
 
     // MARK: Pages
 
-    private func sagasPage(_ request: Request, session: SessionSigner.Session) async throws -> Response {
+    private func sagasPage(_ request: Request, session: DashboardSession) async throws -> Response {
         let status = request.uri.queryParameters["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let cursor = request.uri.queryParameters["cursor"].map(String.init)
         let page: SagaPage
@@ -200,7 +231,7 @@ struct Dashboard: Sendable {
             ])
     }
 
-    private func startSaga(_ fields: [String: String], session: SessionSigner.Session) async throws -> Response {
+    private func startSaga(_ fields: [String: String], session: DashboardSession) async throws -> Response {
         var inputs: [String: JSONValue] = [:]
         for line in (fields["inputs"] ?? "").split(whereSeparator: \.isNewline) {
             let text = line.trimmingCharacters(in: .whitespaces)
@@ -219,7 +250,7 @@ struct Dashboard: Sendable {
         }
     }
 
-    private func sagaPage(_ id: String, request: Request, session: SessionSigner.Session) async throws -> Response {
+    private func sagaPage(_ id: String, request: Request, session: DashboardSession) async throws -> Response {
         let saga: SagaJSON
         do {
             saga = try await sagas.detail(id)
@@ -231,7 +262,7 @@ struct Dashboard: Sendable {
         return render("saga", title: saga.template, session: session, values)
     }
 
-    private func inventoryPage(_ request: Request, session: SessionSigner.Session) async throws -> Response {
+    private func inventoryPage(_ request: Request, session: DashboardSession) async throws -> Response {
         let kind = request.uri.queryParameters["kind"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let deleted = request.uri.queryParameters["deleted"] == "1"
         let shown: [CloudResource]
@@ -253,7 +284,7 @@ struct Dashboard: Sendable {
             ])
     }
 
-    private func driftPage(session: SessionSigner.Session) async throws -> Response {
+    private func driftPage(session: DashboardSession) async throws -> Response {
         let report = try await inventory.drift()
         let groups: [[String: Any]] = [
             ("missing", "Missing: recorded as provisioned, gone from DigitalOcean", report.missing),
@@ -272,14 +303,14 @@ struct Dashboard: Sendable {
 
     // MARK: Rendering
 
-    func failure(_ error: APIError, session: SessionSigner.Session, back: String) -> Response {
+    func failure(_ error: APIError, session: DashboardSession, back: String) -> Response {
         render(
             "error", title: "Error", session: session, status: HTTPResponse.Status(code: error.status),
             ["heading": error.code.replacingOccurrences(of: "_", with: " "), "message": error.message, "details": error.details, "back": back])
     }
 
     func render(
-        _ name: String, title: String, session: SessionSigner.Session?, flash: String? = nil, status: HTTPResponse.Status = .ok,
+        _ name: String, title: String, session: DashboardSession?, flash: String? = nil, status: HTTPResponse.Status = .ok,
         _ values: [String: Any]
     ) -> Response {
         var context = values

@@ -3,7 +3,7 @@ import Billing
 import CloudOps
 import SagaEngine
 
-/// Everything one database holds for Arcadia: sagas, inventory and desired state, API tokens,
-/// billing.
+/// Everything one database holds for Arcadia: sagas, inventory and desired state, API tokens and
+/// dashboard sessions, billing.
 /// Both backends (``SQLiteSagaStore``, ``PostgresSagaStore``) are one.
-package typealias ArcadiaStore = SagaStore & InventoryStore & AccessTokenStore & BillingStore
+package typealias ArcadiaStore = SagaStore & InventoryStore & AccessTokenStore & WebSessionStore & BillingStore

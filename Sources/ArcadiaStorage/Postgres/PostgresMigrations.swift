@@ -288,5 +288,20 @@ enum PostgresMigrations {
                 "CREATE TABLE billing_counters (name text PRIMARY KEY, value integer NOT NULL)",
                 "INSERT INTO billing_counters (name, value) VALUES ('invoice_number', 0)",
             ]),
+        // The dashboard's browser sessions (hummingbird-auth's session storage), kept under the
+        // SHA-256 of the cookie's value.
+        Migration(
+            version: 8, name: "web_sessions",
+            statements: [
+                """
+                CREATE TABLE web_sessions (
+                    key_hash text PRIMARY KEY,
+                    value text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    expires_at timestamptz
+                )
+                """,
+                "CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at)",
+            ]),
     ]
 }

@@ -262,5 +262,20 @@ enum SQLiteMigrations {
                 "CREATE TABLE billing_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
                 "INSERT INTO billing_counters (name, value) VALUES ('invoice_number', 0)",
             ]),
+        // The dashboard's browser sessions (hummingbird-auth's session storage), kept under the
+        // SHA-256 of the cookie's value.
+        Migration(
+            version: 7, name: "web_sessions",
+            statements: [
+                """
+                CREATE TABLE web_sessions (
+                    key_hash TEXT PRIMARY KEY,
+                    value TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL
+                )
+                """,
+                "CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at)",
+            ]),
     ]
 }
