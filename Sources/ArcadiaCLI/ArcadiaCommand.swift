@@ -13,4 +13,11 @@ public struct ArcadiaCommand: AsyncParsableCommand {
         ])
 
     public init() {}
+
+    /// Runs the command line, reading the optional `.env` first, so that checking the arguments
+    /// already sees what it sets (`ARCADIA_SERVER`, say).
+    public static func runFromCommandLine() async {
+        DotEnv.load()
+        await main(nil)
+    }
 }

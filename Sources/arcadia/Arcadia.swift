@@ -5,6 +5,6 @@ import ArgumentParser
 @main
 struct Arcadia {
     static func main() async {
-        await ArcadiaCommand.main(nil)
+        await ArcadiaCommand.runFromCommandLine()
     }
 }

@@ -79,13 +79,35 @@ struct AccessTokenTests {
         }
     }
 
+    @Test(
+        "the initial admin token: one among servers starting together on an empty database, none once any token was made", arguments: Backend.enabled)
+    func firstAdmin(backend: Backend) async throws {
+        try await TestDatabase.withStore(backend) { store, _ in
+            let issuer = TokenIssuer(store: store)
+            let made = try await withThrowingTaskGroup(of: AccessToken?.self) { group in
+                for _ in 0..<8 { group.addTask { try await issuer.issueFirstAdmin()?.token } }
+                return try await group.reduce(into: [AccessToken]()) { if let token = $1 { $0.append(token) } }
+            }
+            #expect(made.count == 1 && made.first?.role == .admin)
+            // Every token revoked (an incident, say): a restart does not mint a new admin.
+            _ = try await store.revokeToken(id: try #require(made.first).id, at: Date())
+            #expect(try await issuer.issueFirstAdmin() == nil)
+            #expect(try await store.tokens().count == 1)
+        }
+    }
+
     @Test("arcadia token create prints the secret once ({\"token\": ...} with --json); list shows prefixes; revoke; bad flags are named")
     func cli() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcadia-token-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = "sqlite:" + directory.appendingPathComponent("a.sqlite").path
-        let created = try await ChildProcess.run(["token", "create", "--role", "tenant", "--tenant", "acme", "--database", db, "--json"])
+        // A tenant token is for a tenant that exists.
+        let unknown = try await ChildProcess.run(["token", "create", "--role", "tenant", "--tenant", "acme", "--database", db])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no tenant 'acme'"), "\(unknown.stderr)")
+        let tenant = try await ChildProcess.run(["tenant", "create", "acme", "--name", "Acme", "--email", "b@acme.test", "--database", db])
+        #expect(tenant.status == 0, "\(tenant.stderr)")
+        let created = try await ChildProcess.run(["token", "create", "--role", "tenant", "--tenant", " acme ", "--database", db, "--json"])
         #expect(created.status == 0, "\(created.stderr)")
         let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(created.stdout.utf8))
         let secret = try #require(object["token"]?.stringValue)

@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import NIOHTTP1
 import SagaEngine
@@ -69,6 +70,29 @@ struct ServerAPITests {
         let object = try json(response)
         let error = try #require(object["error"]?.objectValue)
         return (try #require(error["code"]?.stringValue), try #require(error["message"]?.stringValue))
+    }
+
+    @Test("an API change is logged with its request id, the saga it started with its saga id too, and never the token")
+    func requestLog() async throws {
+        try await TestDatabase.withStore(.sqlite) { store, _ in
+            let capture = LogCapture()
+            let logger = Logger(label: "arcadia.test") { _ in capture }
+            let engine = SagaEngine(store: store, registry: .testing, configuration: TestDatabase.fastConfiguration, logger: logger)
+            let (_, secret) = try await TokenIssuer(store: store).issue(name: "o", role: .operator)
+            let app = try buildApplication(configuration: ServerConfiguration(port: 0), engine: engine, store: store, logger: logger)
+            try await app.test(.router) { client in
+                var headers = Self.headers(secret)
+                headers[HTTPField.Name("X-Request-Id")!] = "req-log-1"
+                let response = try await client.execute(
+                    uri: "/api/v1/sagas", method: .post, headers: headers, body: ByteBuffer(string: #"{"template": "test-echo"}"#))
+                #expect(response.status == .created)
+                let id = try #require(try Self.json(response)["id"]?.stringValue)
+                let lines = capture.text.split(separator: "\n")
+                #expect(lines.contains { $0.contains("saga started") && $0.contains("req-log-1") && $0.contains(id) }, "\(capture.text)")
+                #expect(lines.contains { $0.contains("api request") && $0.contains("req-log-1") && $0.contains("201") })
+                #expect(!capture.text.contains(secret.dropFirst(8)))
+            }
+        }
     }
 
     @Test("healthz needs no token; every other route needs a valid one (missing, malformed, unknown, revoked: 401 JSON)", arguments: Backend.enabled)
@@ -149,6 +173,23 @@ struct ServerAPITests {
             #expect(seen.count == 5 && Set(seen).count == 5 && seen.last == id)
             let badCursor = try await client.execute(uri: "/api/v1/sagas?cursor=zzz", method: .get, headers: Self.headers(tokens.viewer))
             #expect(badCursor.status == .badRequest)
+            // A cursor of the right shape that names no saga: 400, not an empty page.
+            let unknownCursor = try await client.execute(
+                uri: "/api/v1/sagas?cursor=\(UUID().uuidString)", method: .get, headers: Self.headers(tokens.viewer))
+            #expect(try unknownCursor.status == .badRequest && Self.error(unknownCursor).message.contains("names no saga"))
+            // Keys starting with "arcadia:" are Arcadia's own (a tenant's lifecycle): nobody can claim one first.
+            let reserved = try await client.execute(
+                uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.admin),
+                body: ByteBuffer(string: #"{"template": "test-echo", "idempotency_key": "arcadia:offboard:d1:after:none"}"#))
+            #expect(try reserved.status == .badRequest && Self.error(reserved).message.contains("arcadia:"))
+            // A tenant's lifecycle sagas are an admin's, through the generic route too.
+            let lifecycle = #"{"template": "offboard-deployment", "inputs": {"deployment_id": "d1"}}"#
+            let operatorLifecycle = try await client.execute(
+                uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.operatorToken), body: ByteBuffer(string: lifecycle))
+            #expect(operatorLifecycle.status == .forbidden)
+            let adminLifecycle = try await client.execute(
+                uri: "/api/v1/sagas", method: .post, headers: Self.headers(tokens.admin), body: ByteBuffer(string: lifecycle))
+            #expect(adminLifecycle.status == .created)
             let tenantRead = try await client.execute(uri: "/api/v1/sagas/\(id)", method: .get, headers: Self.headers(tokens.tenant))
             #expect(tenantRead.status == .forbidden)
 
@@ -255,7 +296,16 @@ struct ServerAPITests {
         }
         #expect(routes.count >= 5)
         let documented = routes
-        try await Self.withServer(.sqlite) { client, tokens, _, _, _ in
+        try await Self.withServer(.sqlite) { client, tokens, engine, store, _ in
+            // The router's own list of what it serves, but for the dashboard's HTML pages, is the document's.
+            let router = try buildRouter(configuration: ServerConfiguration(port: 0), engine: engine, store: store, logger: TestDatabase.logger)
+            let served = Set(
+                router.routes.filter { $0.path.description != "/" && !$0.path.description.hasPrefix("/ui") }.map {
+                    "\($0.method.rawValue.lowercased()) \($0.path)"
+                })
+            #expect(
+                served == Set(documented.map { "\($0.1) \($0.0)" }),
+                "served but not documented: \(served.subtracting(documented.map { "\($0.1) \($0.0)" }))")
             for (path, method) in documented {
                 let uri = path.replacingOccurrences(of: "{id}", with: UUID().uuidString).replacingOccurrences(of: "{tenant}", with: "nobody")
                     .replacingOccurrences(of: "{period}", with: "2026-11")

@@ -18,7 +18,7 @@ public struct TokenIssuer: Sendable {
 
     /// Issues a token; returns its record and the secret (shown once, never stored).
     public func issue(name: String, role: Role, tenantID: String? = nil, now: Date = Date()) async throws -> (token: AccessToken, secret: String) {
-        let tenant = tenantID.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let tenant = tenantID.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         switch (role, tenant) {
         case (.tenant, nil):
             throw AccessError(.badRequest, "a tenant token needs the tenant it is scoped to (--tenant T)")
@@ -28,12 +28,25 @@ public struct TokenIssuer: Sendable {
             throw AccessError(.badRequest, "only a tenant token is scoped to a tenant; role \(role.rawValue) sees every tenant")
         }
         guard !name.isEmpty, name.count <= 100 else { throw AccessError(.badRequest, "a token's name must be 1 to 100 characters") }
+        let (token, secret) = Self.make(name: name, role: role, tenantID: tenant, now: now)
+        try await store.insertToken(token, secretHash: Self.hash(secret))
+        return (token, secret)
+    }
+
+    /// Issues the initial admin token if no token was ever issued (a first start); nil
+    /// otherwise. Several servers starting together on an empty database make one between them.
+    public func issueFirstAdmin(now: Date = Date()) async throws -> (token: AccessToken, secret: String)? {
+        let (token, secret) = Self.make(name: "initial admin", role: .admin, tenantID: nil, now: now)
+        guard try await store.insertFirstToken(token, secretHash: Self.hash(secret)) else { return nil }
+        return (token, secret)
+    }
+
+    /// A new token and its secret (32 bytes from the system's CSPRNG).
+    private static func make(name: String, role: Role, tenantID: String?, now: Date) -> (token: AccessToken, secret: String) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secret = "arc_" + Self.base64URL(bytes)
-        let token = AccessToken(name: name, role: role, tenantID: tenant, prefix: String(secret.prefix(8)), createdAt: now)
-        try await store.insertToken(token, secretHash: Self.hash(secret))
-        return (token, secret)
+        return (AccessToken(name: name, role: role, tenantID: tenantID, prefix: String(secret.prefix(8)), createdAt: now), secret)
     }
 
     /// The live token a secret names; throws ``AccessError`` (`invalid_token`) otherwise. The

@@ -39,7 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
         // The simulator's lags at a twentieth of DigitalOcean's, and quick polls, so the tour takes seconds.
         var digitalOcean = try DigitalOceanOptions.parse(["--do-poll-seconds", "0.2"])
         digitalOcean.apiURL = nil
-        Self.say("Arcadia demo: database \(database ?? "sqlite:" + path), DigitalOcean simulator in-process")
+        Self.say("Arcadia demo: database \(url), DigitalOcean simulator in-process")
         try await ServeCommand.runControlPlane(
             database: url, engine: .init(leaseDuration: .seconds(30), pollInterval: .milliseconds(200)), digitalOcean: digitalOcean,
             fakeDo: SimulatorSettings(lags: Lags().scaled(by: 0.05)), server: ServerConfiguration(port: port), concurrency: 8,

@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the HTTP API, saga workers and schedulers in one process until interrupted.",
         discussion: """
-            On first start with no live API token, an admin token is created and printed once on standard output.
+            On first start (no API token was ever made in the database), an admin token is created and printed once on standard output.
             With --fake-do (and no DigitalOcean URL configured), a DigitalOcean simulator runs in-process so everything works offline.
             """)
 
@@ -26,14 +26,14 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
     @OptionGroup var digitalOcean: DigitalOceanOptions
 
-    @Option(help: "Address to listen on.")
-    var host: String = "127.0.0.1"
+    @Option(help: "Address to listen on (env ARCADIA_HOST; default 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "Port to listen on (0: a free port, printed).")
-    var port: Int = 4000
+    @Option(help: "Port to listen on (env ARCADIA_PORT; default 4000; 0: a free port, printed).")
+    var port: Int?
 
-    @Option(help: "Sagas executed at the same time by this process.")
-    var concurrency: Int = 8
+    @Option(help: "Sagas executed at the same time by this process (env ARCADIA_CONCURRENCY; default 8).")
+    var concurrency: Int?
 
     @Flag(help: "Run a DigitalOcean simulator in-process and use it (offline).")
     var fakeDo = false
@@ -51,16 +51,33 @@ struct ServeCommand: AsyncParsableCommand {
     var insecureCookies = false
 
     func validate() throws {
-        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+        let (_, port, concurrency) = try listening()
+        guard (0...65_535).contains(port) else { throw ValidationError("--port (ARCADIA_PORT) must be between 0 and 65535") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency (ARCADIA_CONCURRENCY) must be between 1 and 1024") }
         guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1024 and 67108864") }
         guard syncIntervalSeconds == 0 || (10...86_400).contains(syncIntervalSeconds) else {
             throw ValidationError("--sync-interval-seconds must be 0 (off) or between 10 and 86400")
         }
     }
 
+    /// Address, port and worker slots: the flags, else `ARCADIA_HOST`, `ARCADIA_PORT` and
+    /// `ARCADIA_CONCURRENCY` (the environment or `.env`), else the defaults.
+    func listening() throws -> (host: String, port: Int, concurrency: Int) {
+        let environment = ProcessInfo.processInfo.environment
+        func number(_ name: String) throws -> Int? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number, not '\(text.prefix(32))'") }
+            return value
+        }
+        return (
+            host ?? environment["ARCADIA_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1", try port ?? number("ARCADIA_PORT") ?? 4000,
+            try concurrency ?? number("ARCADIA_CONCURRENCY") ?? 8
+        )
+    }
+
     func run() async throws {
         CLIEnvironment.bootstrapLogging(.info)
+        let (host, port, concurrency) = try listening()
         try await Self.runControlPlane(
             database: try database.url(), engine: engine.configuration, digitalOcean: digitalOcean, fakeDo: fakeDo ? SimulatorSettings() : nil,
             server: ServerConfiguration(
@@ -103,8 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await StoreFactory.withStore(url, maximumConnections: concurrency + 8, logger: logger, metricsFactory: metricsFactory) { store in
                 var adminToken: String?
-                if try await !store.hasLiveTokens() {
-                    let (_, secret) = try await TokenIssuer(store: store).issue(name: "initial admin", role: .admin)
+                if let (_, secret) = try await TokenIssuer(store: store).issueFirstAdmin() {
                     adminToken = secret
                     Self.emit("admin token (shown once; keep it): \(secret)")
                 }

@@ -23,6 +23,9 @@ struct StartArguments: ParsableArguments {
         if let key = idempotencyKey, key.isEmpty || key.count > 200 {
             throw ValidationError("--idempotency-key must be 1 to 200 characters")
         }
+        if let key = idempotencyKey, key.hasPrefix(SagaEngine.StartOptions.reservedKeyPrefix) {
+            throw ValidationError("--idempotency-key may not start with '\(SagaEngine.StartOptions.reservedKeyPrefix)' (Arcadia's own keys)")
+        }
         if let bad = lockKeys.first(where: { $0.isEmpty || $0.count > 200 }) {
             throw ValidationError("--lock-key '\(bad)' must be 1 to 200 characters")
         }

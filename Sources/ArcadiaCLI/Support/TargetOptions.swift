@@ -48,7 +48,7 @@ struct TargetOptions: ParsableArguments {
             try await body(RemoteSagaOperations(api: api))
         } local: { store in
             let engine = SagaEngine(store: store, registry: CLIEnvironment.registry(store: store), logger: logger)
-            return try await body(EngineSagaOperations(engine: engine, triggeredBy: "cli"))
+            return try await body(EngineSagaOperations(engine: engine, triggeredBy: "cli", caller: nil))
         }
     }
 

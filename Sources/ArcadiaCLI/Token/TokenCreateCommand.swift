@@ -1,6 +1,7 @@
 import AccessControl
 import ArcadiaStorage
 import ArgumentParser
+import Billing
 import Foundation
 import Logging
 
@@ -14,7 +15,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
     @Option(help: "admin, operator (sagas and inventory), viewer (read only) or tenant (its own tenant's deployments and invoices).")
     var role: String
 
-    @Option(help: "The tenant a tenant token is scoped to.")
+    @Option(help: "The tenant a tenant token is scoped to (it must exist: arcadia tenant create).")
     var tenant: String?
 
     @Option(help: "A label for people (default: the role).")
@@ -38,6 +39,10 @@ struct TokenCreateCommand: AsyncParsableCommand {
         let role = Role(rawValue: self.role) ?? .viewer
         let (tenant, name) = (self.tenant, self.name ?? self.role)
         let (token, secret) = try await StoreFactory.withStore(try database.url(), logger: Logger(label: "arcadia.cli")) { store in
+            // A token for a tenant nobody created would start working the day someone creates one by that name.
+            if let tenant = tenant?.trimmingCharacters(in: .whitespaces), role == .tenant, try await store.tenant(id: tenant) == nil {
+                throw ValidationError("no tenant '\(tenant.prefix(64))'; create it first (arcadia tenant create)")
+            }
             do {
                 return try await TokenIssuer(store: store).issue(name: name, role: role, tenantID: tenant)
             } catch let error as AccessError {

@@ -6,7 +6,9 @@ import Logging
 
 /// `arcadia token revoke ID`.
 struct TokenRevokeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke an API token at once.")
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke an API token: its dashboard sessions end at once, API requests within the servers' token cache (5 s).")
 
     @OptionGroup var database: DatabaseOptions
 

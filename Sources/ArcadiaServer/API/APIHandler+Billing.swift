@@ -157,6 +157,8 @@ extension APIHandler {
             throw BillingAPIError.from(error)
         } catch let error as EngineError where error.code == .unknownTemplate {
             throw APIError(503, "missing_template", "this server cannot run the lifecycle sagas: \(error.message)")
+        } catch let error as EngineError where error.code == .idempotencyConflict {
+            throw APIError(409, error.code.description, error.message)
         }
     }
 

@@ -3,6 +3,7 @@ import ArcadiaStorage
 import Billing
 import CloudOps
 package import Foundation
+import Logging
 package import OpenAPIRuntime
 import Prometheus
 import SagaEngine
@@ -12,7 +13,8 @@ import SagaEngine
 struct APIHandler: APIProtocol {
     let engine: SagaEngine
     /// The saga facade the CLI uses too.
-    var sagas: EngineSagaOperations { EngineSagaOperations(engine: engine, triggeredBy: "api") }
+    /// The saga facade for the request's token.
+    var sagas: EngineSagaOperations { EngineSagaOperations(engine: engine, triggeredBy: "api", caller: AuthenticatedToken.current) }
     /// The inventory facade the CLI uses too.
     var inventory: StoreInventoryOperations {
         StoreInventoryOperations(store: store, inventorySync: inventorySync, trigger: "api", now: { [engine] in engine.clock.now })
@@ -22,6 +24,7 @@ struct APIHandler: APIProtocol {
     let inventorySync: InventorySync?
     /// Where this process's metrics are collected (nil: `/metrics` answers empty).
     let metrics: PrometheusCollectorRegistry?
+    let logger: Logger
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
         _ = try AuthenticatedToken.require(.read)
@@ -59,12 +62,18 @@ struct APIHandler: APIProtocol {
     func startSaga(_ input: Operations.StartSaga.Input) async throws -> Operations.StartSaga.Output {
         _ = try AuthenticatedToken.require(.operateSagas)
         guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON") }
-        // A tenant's lifecycle (suspend, resume, offboard) is billing's, for admins.
-        if TenantAction(template: body.template) != nil { _ = try AuthenticatedToken.require(.administer) }
         let request = SagaStartRequest(
             template: body.template, inputs: try Self.jsonValues(body.inputs?.additionalProperties), idempotencyKey: body.idempotencyKey,
             lockKeys: body.lockKeys ?? [])
         let started = try await sagas.start(request)
+        if started.created {
+            logger.info(
+                "saga started",
+                metadata: [
+                    "saga.id": "\(started.saga.id)", "saga.template": "\(started.saga.template)", "request.id": "\(RequestID.current ?? "")",
+                    "token.prefix": "\(AuthenticatedToken.current?.prefix ?? "")",
+                ])
+        }
         let saga = try Self.schema(started.saga)
         return started.created ? .created(.init(body: .json(saga))) : .ok(.init(body: .json(saga)))
     }

@@ -5,9 +5,10 @@ import Hummingbird
 import Logging
 package import OpenAPIRuntime
 
-/// In front of every route: keeps or makes a request id, limits the body, authenticates the bearer
-/// token (every route but `/healthz`), and turns every failure into the JSON error body with the
-/// right status (never a 500 for bad input).
+/// In front of every route: keeps or makes a request id (answered in `X-Request-Id`, carried by
+/// the log lines of the request), limits the body, authenticates the bearer token (every API
+/// route but `/healthz`), turns every failure into the JSON error body with the right status
+/// (never a 500 for bad input), and logs each API request (changes at info, reads at debug).
 struct APIMiddleware: RouterMiddleware {
     typealias Context = ArcadiaRequestContext
     let issuer: TokenIssuer
@@ -18,17 +19,33 @@ struct APIMiddleware: RouterMiddleware {
     static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // The dashboard's pages have their own sessions and HTML errors.
-        if Dashboard.serves(request.uri.path) { return try await next(request, context) }
-        let requestID = request.headers[Self.requestIDField].flatMap { $0.count <= 200 ? $0 : nil } ?? UUID().uuidString.lowercased()
-        var response: Response
-        do {
-            response = try await authenticated(request, context: context, next: next)
-        } catch {
-            response = Self.response(Self.apiError(error, requestID: requestID, logger: logger))
+        let requestID =
+            request.headers[Self.requestIDField].flatMap { $0.count <= 200 && $0.allSatisfy { $0.isASCII && !$0.isNewline } ? $0 : nil }
+            ?? UUID().uuidString.lowercased()
+        return try await RequestID.$current.withValue(requestID) {
+            var response: Response
+            // The dashboard's pages have their own sessions and HTML errors.
+            if Dashboard.serves(request.uri.path) {
+                response = try await next(request, context)
+            } else {
+                let started = ContinuousClock.now
+                do {
+                    response = try await authenticated(request, context: context, next: next)
+                } catch {
+                    response = Self.response(Self.apiError(error, requestID: requestID, logger: logger))
+                }
+                let elapsed = ContinuousClock.now - started
+                logger.log(
+                    level: request.method == .get || request.method == .head ? .debug : .info, "api request",
+                    metadata: [
+                        "request.id": "\(requestID)", "http.method": "\(request.method)", "http.path": "\(request.uri.path)",
+                        "http.status": "\(response.status.code)",
+                        "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
+            }
+            response.headers[Self.requestIDField] = requestID
+            return response
         }
-        response.headers[Self.requestIDField] = requestID
-        return response
     }
 
     private func authenticated(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

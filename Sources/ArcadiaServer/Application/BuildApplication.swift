@@ -16,6 +16,19 @@ package func buildApplication(
     metrics: PrometheusCollectorRegistry? = nil, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    let router = try buildRouter(
+        configuration: configuration, engine: engine, store: store, inventorySync: inventorySync, metrics: metrics, logger: logger)
+    return Application(
+        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arcadia"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)
+}
+
+/// The router of ``buildApplication(configuration:engine:store:inventorySync:metrics:logger:onServerRunning:)``:
+/// middleware, the dashboard and the generated API handlers (its `routes` are what the server serves).
+package func buildRouter(
+    configuration: ServerConfiguration, engine: SagaEngine, store: any ArcadiaStore, inventorySync: InventorySync? = nil,
+    metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+) throws -> Router<ArcadiaRequestContext> {
     let router = Router(context: ArcadiaRequestContext.self)
     let throttle = AuthThrottle(limit: configuration.maxFailedAuthenticationsPerMinute, window: 60)
     router.middlewares.add(
@@ -27,9 +40,7 @@ package func buildApplication(
         sessions: Dashboard.sessionStorage(store: store, secure: configuration.secureCookies), sessionLifetime: configuration.sessionLifetime,
         throttle: throttle, library: try DashboardTemplates.library(), secureCookies: configuration.secureCookies, logger: logger
     ).register(on: router)
-    try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics).registerHandlers(
+    try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics, logger: logger).registerHandlers(
         on: router, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
-    return Application(
-        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arcadia"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)
+    return router
 }

@@ -1,5 +1,6 @@
 import AccessControl
 import ArcadiaStorage
+import Billing
 import CloudOps
 import Foundation
 import HTTPTypes
@@ -51,7 +52,10 @@ struct Dashboard: Sendable {
     /// Whether a path belongs to the dashboard (the API middleware leaves those alone).
     static func serves(_ path: String) -> Bool { path == "/" || path == "/ui" || path.hasPrefix("/ui/") }
 
-    var sagas: EngineSagaOperations { EngineSagaOperations(engine: engine, triggeredBy: "dashboard") }
+    /// The saga facade for a signed-in browser's token.
+    func sagas(_ session: DashboardSession) -> EngineSagaOperations {
+        EngineSagaOperations(engine: engine, triggeredBy: "dashboard", caller: session.token)
+    }
     var inventory: StoreInventoryOperations {
         StoreInventoryOperations(store: store, inventorySync: inventorySync, trigger: "dashboard", now: { [engine] in engine.clock.now })
     }
@@ -83,7 +87,7 @@ struct Dashboard: Sendable {
                         ["heading": "No such action", "message": "", "back": "/ui/sagas"])
                 }
                 do {
-                    _ = try await sagas.perform(action, on: id)
+                    _ = try await sagas(session).perform(action, on: id)
                     return Self.redirect("/ui/sagas/\(id.lowercased())")
                 } catch let error as APIError {
                     return failure(error, session: session, back: "/ui/sagas/\(id.lowercased())")
@@ -207,7 +211,7 @@ struct Dashboard: Sendable {
         let cursor = request.uri.queryParameters["cursor"].map(String.init)
         let page: SagaPage
         do {
-            page = try await sagas.list(SagaQuery(status: status, cursor: cursor, limit: 50))
+            page = try await sagas(session).list(SagaQuery(status: status, cursor: cursor, limit: 50))
         } catch let error as APIError {
             return failure(error, session: session, back: "/ui/sagas")
         }
@@ -215,7 +219,9 @@ struct Dashboard: Sendable {
         for each in SagaStatus.allCases {
             filters.append(["label": each.rawValue, "query": "?status=\(each.rawValue)", "active": status == each.rawValue])
         }
-        let templates: [[String: Any]] = engine.registry.templates.map { template in
+        // A tenant's lifecycle templates are offered to admins only (the facade refuses others).
+        let startable = engine.registry.templates.filter { TenantAction(template: $0.name) == nil || session.token.allows(.administer) }
+        let templates: [[String: Any]] = startable.map { template in
             [
                 "name": template.name, "summary": template.summary,
                 "inputs": template.inputs.map { "\($0.name) (\($0.type.rawValue)\($0.isRequired ? ", required" : ""))" },
@@ -243,7 +249,15 @@ struct Dashboard: Sendable {
         }
         let key = fields["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            let started = try await sagas.start(SagaStartRequest(template: fields["template"] ?? "", inputs: inputs, idempotencyKey: key))
+            let started = try await sagas(session).start(SagaStartRequest(template: fields["template"] ?? "", inputs: inputs, idempotencyKey: key))
+            if started.created {
+                logger.info(
+                    "saga started",
+                    metadata: [
+                        "saga.id": "\(started.saga.id)", "saga.template": "\(started.saga.template)", "request.id": "\(RequestID.current ?? "")",
+                        "token.prefix": "\(session.token.prefix)",
+                    ])
+            }
             return Self.redirect("/ui/sagas/\(started.saga.id)")
         } catch let error as APIError {
             return failure(error, session: session, back: "/ui/sagas")
@@ -253,7 +267,7 @@ struct Dashboard: Sendable {
     private func sagaPage(_ id: String, request: Request, session: DashboardSession) async throws -> Response {
         let saga: SagaJSON
         do {
-            saga = try await sagas.detail(id)
+            saga = try await sagas(session).detail(id)
         } catch let error as APIError {
             return failure(error, session: session, back: "/ui/sagas")
         }

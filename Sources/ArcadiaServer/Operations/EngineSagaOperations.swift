@@ -1,3 +1,5 @@
+public import AccessControl
+import Billing
 public import Foundation
 public import SagaEngine
 
@@ -7,15 +9,30 @@ package struct EngineSagaOperations: SagaOperations {
     package let engine: SagaEngine
     /// Recorded on started sagas (`api`, `cli`, `dashboard`).
     package let triggeredBy: String
+    /// The token the operations are done for, whose role decides what it may start; nil for
+    /// the database directly (the CLI without `--server`), which may start anything.
+    package let caller: AccessToken?
 
-    package init(engine: SagaEngine, triggeredBy: String) {
+    package init(engine: SagaEngine, triggeredBy: String, caller: AccessToken?) {
         self.engine = engine
         self.triggeredBy = triggeredBy
+        self.caller = caller
     }
 
     package func start(_ request: SagaStartRequest) async throws -> (saga: SagaJSON, created: Bool) {
         if let key = request.idempotencyKey, key.isEmpty || key.count > 200 {
             throw APIError.badRequest("idempotency_key must be 1 to 200 characters")
+        }
+        if let key = request.idempotencyKey, key.hasPrefix(SagaEngine.StartOptions.reservedKeyPrefix) {
+            throw APIError.badRequest(
+                "idempotency_key may not start with '\(SagaEngine.StartOptions.reservedKeyPrefix)': those keys are Arcadia's own")
+        }
+        if let caller {
+            guard caller.allows(.operateSagas) else { throw APIError.forbidden("a \(caller.role.rawValue) token may not start sagas") }
+            // A tenant's lifecycle (suspend, resume, offboard) is billing's, for admins, however it is asked for.
+            if TenantAction(template: request.template) != nil, !caller.allows(.administer) {
+                throw APIError.forbidden("a \(caller.role.rawValue) token may not start '\(request.template)': a tenant's lifecycle is for admins")
+            }
         }
         if let bad = request.lockKeys.first(where: { $0.isEmpty || $0.count > 200 }) {
             throw APIError.badRequest("lock key '\(bad.prefix(64))' must be 1 to 200 characters")
@@ -62,6 +79,10 @@ package struct EngineSagaOperations: SagaOperations {
             filter.after = after
         }
         let sagas = try await engine.list(filter)
+        // An empty page after a cursor naming no saga is a wrong cursor, not the end of the list.
+        if sagas.isEmpty, let after = filter.after, try await engine.store.saga(id: after) == nil {
+            throw APIError.badRequest("cursor '\(after.uuidString.lowercased())' names no saga; list again without a cursor")
+        }
         let next = sagas.count == filter.limit ? sagas.last?.id.uuidString.lowercased() : nil
         return SagaPage(sagas: sagas.map { SagaJSON($0) }, nextCursor: next)
     }

@@ -14,6 +14,8 @@ enum PostgresAdvisoryLock: Int32, Sendable {
     case lockKeys = 72_831_101
     /// Serialises inventory sync starters, so that the "busy" check and the insert are one decision.
     case inventorySync = 72_831_102
+    /// Serialises first starts of servers, so that one makes the initial admin token.
+    case firstToken = 72_831_103
 
     /// `SELECT pg_advisory_xact_lock(...)` for this purpose in `schema` (the connection's
     /// `current_schema()` when `nil`).

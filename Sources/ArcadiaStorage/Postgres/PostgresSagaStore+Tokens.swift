@@ -42,6 +42,20 @@ extension PostgresSagaStore: AccessTokenStore {
         try await execute("UPDATE api_tokens SET last_used_at = \(at) WHERE id = \(id)")
     }
 
+    package func insertFirstToken(_ token: AccessToken, secretHash: String) async throws -> Bool {
+        try await transaction { connection in
+            // Serialises first starts: under READ COMMITTED two inserts guarded by NOT EXISTS could both see an empty table.
+            try await self.execute(PostgresAdvisoryLock.firstToken.query(schema: self.configuration.schema), on: connection)
+            return try await !self.execute(
+                """
+                INSERT INTO api_tokens (id, secret_hash, prefix, name, role, tenant_id, created_at)
+                SELECT \(token.id), \(secretHash), \(token.prefix), \(token.name), \(token.role.rawValue), \(token.tenantID), \(token.createdAt)
+                WHERE NOT EXISTS (SELECT 1 FROM api_tokens) RETURNING id
+                """, on: connection
+            ).isEmpty
+        }
+    }
+
     package func hasLiveTokens() async throws -> Bool {
         try await !execute("SELECT 1 FROM api_tokens WHERE revoked_at IS NULL LIMIT 1").isEmpty
     }

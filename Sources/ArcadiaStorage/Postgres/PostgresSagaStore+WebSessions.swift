@@ -8,7 +8,7 @@ extension PostgresSagaStore: WebSessionStore {
         // One statement: the expired rows go and the new one arrives together.
         try await !execute(
             """
-            WITH expired AS (DELETE FROM web_sessions WHERE expires_at <= \(now))
+            WITH expired AS (DELETE FROM web_sessions WHERE expires_at <= \(now) AND key_hash <> \(keyHash))
             INSERT INTO web_sessions (key_hash, value, created_at, expires_at) VALUES (\(keyHash), \(value), \(now), \(expiresAt))
             ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash
             """
@@ -18,6 +18,7 @@ extension PostgresSagaStore: WebSessionStore {
     package func upsertWebSession(keyHash: String, value: String, expiresAt: Date?, now: Date) async throws {
         try await execute(
             """
+            WITH expired AS (DELETE FROM web_sessions WHERE expires_at <= \(now) AND key_hash <> \(keyHash))
             INSERT INTO web_sessions (key_hash, value, created_at, expires_at) VALUES (\(keyHash), \(value), \(now), \(expiresAt))
             ON CONFLICT (key_hash) DO UPDATE SET value = excluded.value, expires_at = coalesce(excluded.expires_at, web_sessions.expires_at)
             """)

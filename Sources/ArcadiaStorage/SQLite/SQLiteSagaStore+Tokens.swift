@@ -48,6 +48,22 @@ extension SQLiteSagaStore: AccessTokenStore {
         try await db.transaction { c in try c.execute("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1", [.uuid(id), .date(at)]) }
     }
 
+    package func insertFirstToken(_ token: AccessToken, secretHash: String) async throws -> Bool {
+        let binds: [SQLiteData] = [
+            .uuid(token.id), .text(secretHash), .text(token.prefix), .text(token.name), .text(token.role.rawValue), .optionalText(token.tenantID),
+            .date(token.createdAt),
+        ]
+        // One statement: SQLite runs one writer at a time, so the check and the insert are one.
+        return try await db.transaction { c in
+            try !c.rows(
+                """
+                INSERT INTO api_tokens (id, secret_hash, prefix, name, role, tenant_id, created_at)
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM api_tokens) RETURNING id
+                """, binds
+            ).isEmpty
+        }
+    }
+
     package func hasLiveTokens() async throws -> Bool {
         try await db.perform { c in try !c.rows("SELECT 1 FROM api_tokens WHERE revoked_at IS NULL LIMIT 1").isEmpty }
     }

@@ -7,7 +7,7 @@ extension SQLiteSagaStore: WebSessionStore {
     package func insertWebSession(keyHash: String, value: String, expiresAt: Date?, now: Date) async throws -> Bool {
         let binds: [SQLiteData] = [.text(keyHash), .text(value), .date(now), expiresAt.map { .date($0) } ?? .null]
         return try await db.transaction { c in
-            try c.execute("DELETE FROM web_sessions WHERE expires_at <= ?1", [.date(now)])
+            try c.execute("DELETE FROM web_sessions WHERE expires_at <= ?1 AND key_hash <> ?2", [.date(now), .text(keyHash)])
             return try !c.rows(
                 """
                 INSERT INTO web_sessions (key_hash, value, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)
@@ -20,6 +20,7 @@ extension SQLiteSagaStore: WebSessionStore {
     package func upsertWebSession(keyHash: String, value: String, expiresAt: Date?, now: Date) async throws {
         let binds: [SQLiteData] = [.text(keyHash), .text(value), .date(now), expiresAt.map { .date($0) } ?? .null]
         try await db.transaction { c in
+            try c.execute("DELETE FROM web_sessions WHERE expires_at <= ?1 AND key_hash <> ?2", [.date(now), .text(keyHash)])
             try c.execute(
                 """
                 INSERT INTO web_sessions (key_hash, value, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)

@@ -40,6 +40,10 @@ public final class SagaEngine: Sendable {
 
     /// Optional attributes of a new saga.
     public struct StartOptions: Sendable {
+        /// Idempotency keys that start with this are Arcadia's own (a tenant's lifecycle sagas);
+        /// keys from users (the API, the dashboard, the CLI) may not, so nobody can claim one first.
+        public static let reservedKeyPrefix = "arcadia:"
+
         public var idempotencyKey: String?
         public var lockKeys: [String]
         public var deploymentID: String?
