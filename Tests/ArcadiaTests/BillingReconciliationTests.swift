@@ -3,6 +3,7 @@ import CloudOps
 import DigitalOcean
 import FakeDigitalOcean
 import Foundation
+import SagaEngine
 import Testing
 
 /// Arcadia's reading of DigitalOcean's charges against DigitalOcean's own invoice (the
@@ -59,6 +60,45 @@ struct BillingReconciliationTests {
                     "\(period): \(byRules.providerCost) by the rules, \(byInvoice.providerCost) invoiced")
                 #expect(byRules.providerCost > 0 && byInvoice.margin == byInvoice.invoiced - byInvoice.providerCost)
             }
+        }
+    }
+
+    @Test(
+        "a snapshot of a deployment's droplet is billed to the deployment, also once the droplet is gone; a draft's DigitalOcean cost runs to when it was made"
+    )
+    func snapshotsAndDrafts() async throws {
+        try await CloudHarness.with(.sqlite, startWorker: false) { cloud in
+            let web = try await cloud.makeDroplet("snap-web", tags: ["deployment:snap"])
+            let other = try await cloud.makeDroplet("snap-other", tags: ["deployment:snap"])
+            _ = try await cloud.client.snapshotDroplet(id: web.id, name: "snap-web-1")
+            let lags = cloud.lags
+            try await InventoryTests.advance(cloud, seconds: lags.snapshotAction + lags.snapshotListing + lags.listVisibility + 1)
+            _ = try await cloud.inventorySync().syncNow()
+            try await cloud.client.deleteDroplet(id: web.id)
+            try await InventoryTests.advance(cloud, seconds: 3600)
+            for _ in 0..<2 { _ = try await cloud.inventorySync().syncNow() }
+            let snapshot = try #require(try await cloud.store.resources(kind: "snapshot", includeDeleted: false).first)
+            #expect(snapshot.deploymentID == nil && snapshot.attributes["resource_id"]?.stringValue == String(web.id))
+
+            let store = cloud.store
+            let now = cloud.simulator.simulator.now
+            let period = BillingPeriod(containing: now)
+            try await store.insertTenant(Tenant(id: "snap", name: "Snap", billingEmail: "s@snap.test", createdAt: period.start))
+            try await store.insertDeployment(
+                Deployment(id: "snap", tenantID: "snap", name: "snap", region: "nyc3", plan: "standard", createdAt: period.start))
+            try await store.insertRateCard(
+                RateCard(
+                    name: "s", effectiveFrom: period.start.addingTimeInterval(-86_400), planFees: ["standard": 0], rates: ["droplet": .markup(0)],
+                    snapshotPerGBMonth: Decimal(string: "0.06")!))
+            let service = InvoiceService(billing: store, inventory: store, now: { now })
+            let invoice = try await service.generate(tenantID: "snap", period: period)
+            let snapshotLine = try #require(invoice.lines.first { $0.kind == "snapshot" }, "\(invoice.lines.map(\.kind))")
+            #expect(snapshotLine.resource == snapshot.providerID && snapshotLine.deploymentID == "snap")
+            #expect(invoice.lines.contains { $0.resource == String(web.id) } && invoice.lines.contains { $0.resource == String(other.id) })
+            // The draft bills the droplet still there up to now; DigitalOcean's cost is taken over the
+            // same time (a few hours: cents), not to the month's end (dollars).
+            let row = try #require(try await service.margin(period: period).first)
+            #expect(row.providerCost > 0 && row.providerCost < 1, "\(row.providerCost)")
         }
     }
 }

@@ -51,6 +51,9 @@ struct BillingStoreTests {
             await #expect(throws: BillingError.self) {
                 try await store.insertRateCard(RateCard(name: "same instant", effectiveFrom: card.effectiveFrom))
             }
+            // Another currency's card may start at the same instant: schedules are per currency.
+            try await store.insertRateCard(RateCard(name: "euro", currency: "EUR", effectiveFrom: card.effectiveFrom, planFees: ["standard": 28]))
+            #expect(try await store.rateCards().filter { $0.effectiveFrom == card.effectiveFrom }.map(\.currency).sorted() == ["EUR", "USD"])
             #expect(try await store.setTenantStatus(id: "acme", status: .suspended))
             #expect(try await store.tenant(id: "acme")?.status == .suspended)
             #expect(try await !store.setTenantStatus(id: "nobody", status: .suspended))

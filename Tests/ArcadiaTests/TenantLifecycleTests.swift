@@ -47,19 +47,16 @@ struct TenantLifecycleTests {
             #expect(resumed.count == 2 && resumed.allSatisfy { $0.status == .completed })
             #expect(try await lifecycle.refresh(tenantID: "acme").status == .active)
 
-            // While the offboarding runs, no other lifecycle action may start on those deployments.
             let offboarding = try await lifecycle.start(.offboard, tenantID: "acme", triggeredBy: "test")
-            do {
-                _ = try await lifecycle.start(.suspend, tenantID: "acme", triggeredBy: "test")
-                Issue.record("a suspension started behind a running offboarding")
-            } catch let error as BillingError {
-                #expect(error.code == .busy && error.message.contains("offboard-deployment"))
-            }
-            // Asking again for the same action answers the sagas already running.
-            #expect(try await lifecycle.start(.offboard, tenantID: "acme", triggeredBy: "test").map(\.id) == offboarding.map(\.id))
-            let offboarded = try await run(.offboard)
+            // Asking again while (or after) they run answers those sagas, or nothing once they are done: never new ones.
+            let again = try await lifecycle.start(.offboard, tenantID: "acme", triggeredBy: "test")
+            #expect(Set(again.map(\.id)).isSubset(of: offboarding.map(\.id)))
+            var offboarded: [SagaRecord] = []
+            for saga in offboarding { offboarded.append(try await cloud.engine.waitUntilTerminal(saga.id, timeout: .seconds(60))) }
             #expect(offboarded.count == 2 && offboarded.allSatisfy { $0.status == .completed }, "\(offboarded.map { $0.error ?? "" })")
             #expect(try await lifecycle.refresh(tenantID: "acme").status == .offboarded)
+            // Asking to offboard again is answered by what is done: nothing more starts.
+            #expect(try await lifecycle.start(.offboard, tenantID: "acme", triggeredBy: "test").isEmpty)
             let deployments = try await store.deployments(tenantID: "acme")
             #expect(deployments.allSatisfy { $0.status == .offboarded && $0.endedAt != nil })
             // Nothing of the tenant is left: no droplet, no snapshot.
@@ -72,6 +69,63 @@ struct TenantLifecycleTests {
             } catch let error as BillingError {
                 #expect(error.message.contains("offboarded"))
             }
+        }
+    }
+
+    @Test("while an offboarding waits to run, no other lifecycle action starts, and asking again answers the same sagas")
+    func busyWhileOffboarding() async throws {
+        try await CloudHarness.with(.sqlite, startWorker: false) { cloud in
+            let store = cloud.store
+            try await store.insertTenant(Tenant(id: "wait", name: "Wait", billingEmail: "b@wait.test", createdAt: Date()))
+            try await store.insertDeployment(Deployment(id: "w1", tenantID: "wait", name: "w1", region: "nyc3", plan: "standard", createdAt: Date()))
+            _ = try await cloud.makeDroplet("w-a", tags: ["deployment:w1"])
+            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+            // No worker yet: the offboarding stays pending, so what follows does not race it.
+            let offboarding = try await lifecycle.start(.offboard, tenantID: "wait", triggeredBy: "test")
+            #expect(offboarding.count == 1)
+            do {
+                _ = try await lifecycle.start(.suspend, tenantID: "wait", triggeredBy: "test")
+                Issue.record("a suspension started behind a waiting offboarding")
+            } catch let error as BillingError {
+                #expect(error.code == .busy && error.message.contains("offboard-deployment"))
+            }
+            #expect(try await lifecycle.start(.offboard, tenantID: "wait", triggeredBy: "test").map(\.id) == offboarding.map(\.id))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await cloud.engine.makeWorker(configuration: .init(concurrency: 2)).run() }
+                let ended = try await cloud.engine.waitUntilTerminal(try #require(offboarding.first).id, timeout: .seconds(60))
+                #expect(ended.status == .completed, "\(ended.error ?? "")")
+                group.cancelAll()
+            }
+            #expect(try await lifecycle.refresh(tenantID: "wait").status == .offboarded)
+        }
+    }
+
+    @Test("an offboarding that finished while nobody looked is final: a later suspension is refused, and a saga run after it changes nothing")
+    func offboardedUnseen() async throws {
+        try await CloudHarness.with(.sqlite) { cloud in
+            let store = cloud.store
+            try await store.insertTenant(Tenant(id: "gone", name: "Gone", billingEmail: "b@gone.test", createdAt: Date()))
+            try await store.insertDeployment(Deployment(id: "g1", tenantID: "gone", name: "g1", region: "nyc3", plan: "standard", createdAt: Date()))
+            _ = try await cloud.makeDroplet("g-a", tags: ["deployment:g1"])
+            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+            let offboarding = try #require(try await lifecycle.start(.offboard, tenantID: "gone", triggeredBy: "test").first)
+            #expect(try await cloud.engine.waitUntilTerminal(offboarding.id, timeout: .seconds(60)).status == .completed)
+            // Nobody refreshed: the stored statuses still say active.
+            #expect(try await store.deployments(tenantID: "gone").first?.status == .active)
+            do {
+                _ = try await lifecycle.start(.suspend, tenantID: "gone", triggeredBy: "test")
+                Issue.record("a suspension started on an offboarded deployment")
+            } catch let error as BillingError {
+                #expect(error.message.contains("offboarded"))
+            }
+            #expect(try await store.deployments(tenantID: "gone").first.map { $0.status == .offboarded && $0.endedAt != nil } == true)
+            // A suspension that completes after the offboarding (started beside billing) does not bring the deployment back.
+            let (late, _) = try await cloud.engine.start(
+                "suspend-deployment", inputs: ["deployment_id": "g1"], options: .init(deploymentID: "g1", tenantID: "gone"))
+            let lateEnd = try await cloud.engine.waitUntilTerminal(late.id, timeout: .seconds(60))
+            #expect(lateEnd.status == .completed, "\(lateEnd.status): \(lateEnd.error ?? "")")
+            #expect(try await lifecycle.refresh(tenantID: "gone").status == .offboarded)
+            #expect(try await store.deployments(tenantID: "gone").first?.status == .offboarded)
         }
     }
 

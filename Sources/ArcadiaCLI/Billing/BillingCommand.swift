@@ -58,12 +58,12 @@ struct BillingMarginCommand: AsyncParsableCommand {
             print(
                 SagaPrinter.pad(row.tenantID, 16) + SagaPrinter.pad(row.deploymentID, 20)
                     + SagaPrinter.pad(BillingJSON.money(row.invoiced), 12) + SagaPrinter.pad(BillingJSON.money(row.providerCost), 12)
-                    + SagaPrinter.pad(BillingJSON.money(row.margin), 12) + row.invoiceStatus.rawValue)
+                    + SagaPrinter.pad(row.margin.map(BillingJSON.money) ?? "-", 12) + row.invoiceStatus.rawValue)
         }
     }
 
-    /// What DigitalOcean's invoice for `period` charged, by resource id: its items summed (two
-    /// equal lines are two lines). The preview for the month in progress.
+    /// What DigitalOcean's invoice for `period` charged, by resource id or uuid: its items summed
+    /// (two equal lines are two lines). The preview for the month in progress.
     static func providerCharges(_ client: DigitalOceanClient, period: BillingPeriod) async throws -> [String: Decimal] {
         var uuid: String?
         if BillingPeriod(containing: Date()) == period {
@@ -73,9 +73,10 @@ struct BillingMarginCommand: AsyncParsableCommand {
         }
         guard let uuid else { throw ValidationError("DigitalOcean has no invoice for \(period) (yet)") }
         var charges: [String: Decimal] = [:]
+        // Droplets are named by their numeric resource_id; volumes, load balancers and databases
+        // by resource_uuid: an item counts under each id it gives, and a resource is looked up by its own.
         for try await item in client.invoiceItems(invoiceUUID: uuid) {
-            guard let id = item.resourceID else { continue }
-            charges[id, default: 0] += item.amount
+            for id in Set([item.resourceID, item.resourceUUID].compactMap { $0 }.filter { !$0.isEmpty }) { charges[id, default: 0] += item.amount }
         }
         return charges
     }

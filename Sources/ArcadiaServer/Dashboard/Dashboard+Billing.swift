@@ -33,8 +33,10 @@ extension Dashboard {
                     return Self.redirect("/ui/tenants/\(tenant)")
                 } catch let error as BillingError {
                     return failure(BillingAPIError.from(error), session: session, back: "/ui/tenants/\(tenant)")
-                } catch let error as EngineError {
+                } catch let error as EngineError where error.code == .unknownTemplate {
                     return failure(APIError(503, "missing_template", error.message), session: session, back: "/ui/tenants/\(tenant)")
+                } catch let error as EngineError where error.code == .idempotencyConflict {
+                    return failure(APIError(409, error.code.description, error.message), session: session, back: "/ui/tenants/\(tenant)")
                 }
             }
         }
@@ -186,7 +188,9 @@ extension Dashboard {
         let rows: [[String: Any]] = try await invoicing.margin(period: period).map {
             [
                 "tenant": $0.tenantID, "deployment": $0.deploymentID, "invoiced": BillingJSON.money($0.invoiced),
-                "cost": BillingJSON.money($0.providerCost), "margin": BillingJSON.money($0.margin), "status": $0.invoiceStatus.rawValue,
+                "cost": BillingJSON.money($0.providerCost) + " " + MarginRow.providerCurrency,
+                "invoicedCurrency": $0.currency, "margin": $0.margin.map(BillingJSON.money) ?? "— (\($0.currency) against USD)",
+                "status": $0.invoiceStatus.rawValue,
             ]
         }
         return render("margin", title: "Margin", session: session, ["period": period.description, "rows": rows])

@@ -51,11 +51,14 @@ public enum BillingJSON {
         ]
     }
 
+    /// A margin row; `margin` is absent when the invoice is not in DigitalOcean's currency.
     public static func margin(_ row: MarginRow) -> [String: Any] {
-        [
+        var object: [String: Any] = [
             "tenant_id": row.tenantID, "deployment_id": row.deploymentID, "currency": row.currency, "invoiced": money(row.invoiced),
-            "provider_cost": money(row.providerCost), "margin": money(row.margin), "invoice_status": row.invoiceStatus.rawValue,
+            "provider_cost": money(row.providerCost), "provider_currency": MarginRow.providerCurrency, "invoice_status": row.invoiceStatus.rawValue,
         ]
+        if let margin = row.margin { object["margin"] = money(margin) }
+        return object
     }
 
     /// The invoice as CSV (RFC 4180): a header, one row per line, and a last `total` row.

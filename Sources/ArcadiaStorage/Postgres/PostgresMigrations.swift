@@ -303,5 +303,15 @@ enum PostgresMigrations {
                 """,
                 "CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at)",
             ]),
+        // Rate cards are scheduled per currency: two currencies' cards may start at one instant.
+        Migration(
+            version: 9, name: "rate cards unique per currency",
+            statements: [
+                "ALTER TABLE rate_cards ADD COLUMN currency text",
+                "UPDATE rate_cards SET currency = coalesce(body::jsonb ->> 'currency', 'USD')",
+                "ALTER TABLE rate_cards ALTER COLUMN currency SET NOT NULL",
+                "ALTER TABLE rate_cards DROP CONSTRAINT rate_cards_effective_from_key",
+                "ALTER TABLE rate_cards ADD CONSTRAINT rate_cards_currency_effective_from_key UNIQUE (currency, effective_from)",
+            ]),
     ]
 }

@@ -60,11 +60,14 @@ extension PostgresSagaStore: BillingStore {
         let body = try BillingStorageCoding.encode(card)
         let rows = try await execute(
             """
-            INSERT INTO rate_cards (id, name, effective_from, body) VALUES (\(card.id), \(card.name), \(card.effectiveFrom), \(body))
+            INSERT INTO rate_cards (id, name, currency, effective_from, body)
+            VALUES (\(card.id), \(card.name), \(card.currency), \(card.effectiveFrom), \(body))
             ON CONFLICT DO NOTHING RETURNING id
             """)
         guard !rows.isEmpty else {
-            throw BillingError(.invalidRateCard, "another rate card (or one named '\(card.name)') takes effect at that instant; pick another date")
+            throw BillingError(
+                .invalidRateCard,
+                "another \(card.currency) rate card takes effect at that instant (or one is named '\(card.name)'); pick another date or name")
         }
     }
 

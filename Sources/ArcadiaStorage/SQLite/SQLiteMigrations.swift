@@ -277,5 +277,26 @@ enum SQLiteMigrations {
                 """,
                 "CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at)",
             ]),
+        // Rate cards are scheduled per currency: two currencies' cards may start at one instant.
+        Migration(
+            version: 8, name: "rate cards unique per currency",
+            statements: [
+                """
+                CREATE TABLE rate_cards_by_currency (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    currency TEXT NOT NULL,
+                    effective_from REAL NOT NULL,
+                    body TEXT NOT NULL,
+                    UNIQUE (currency, effective_from)
+                )
+                """,
+                """
+                INSERT INTO rate_cards_by_currency (id, name, currency, effective_from, body)
+                SELECT id, name, coalesce(json_extract(body, '$.currency'), 'USD'), effective_from, body FROM rate_cards
+                """,
+                "DROP TABLE rate_cards",
+                "ALTER TABLE rate_cards_by_currency RENAME TO rate_cards",
+            ]),
     ]
 }

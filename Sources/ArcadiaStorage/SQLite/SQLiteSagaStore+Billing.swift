@@ -74,14 +74,19 @@ extension SQLiteSagaStore: BillingStore {
     }
 
     package func insertRateCard(_ card: RateCard) async throws {
-        let binds: [SQLiteData] = [.uuid(card.id), .text(card.name), .date(card.effectiveFrom), .text(try BillingStorageCoding.encode(card))]
+        let binds: [SQLiteData] = [
+            .uuid(card.id), .text(card.name), .text(card.currency), .date(card.effectiveFrom), .text(try BillingStorageCoding.encode(card)),
+        ]
         let inserted = try await db.transaction { c in
             try !c.rows(
-                "INSERT INTO rate_cards (id, name, effective_from, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING id", binds
+                "INSERT INTO rate_cards (id, name, currency, effective_from, body) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING RETURNING id",
+                binds
             ).isEmpty
         }
         guard inserted else {
-            throw BillingError(.invalidRateCard, "another rate card (or one named '\(card.name)') takes effect at that instant; pick another date")
+            throw BillingError(
+                .invalidRateCard,
+                "another \(card.currency) rate card takes effect at that instant (or one is named '\(card.name)'); pick another date or name")
         }
     }
 

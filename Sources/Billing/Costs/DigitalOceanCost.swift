@@ -19,9 +19,10 @@ public enum DigitalOceanCost {
     /// Snapshots, per GB-month.
     public static let snapshotPerGBMonth = Decimal(6) / 100
 
-    /// The charge for `resource` in `period`.
-    public static func cost(of resource: MeteredResource, period: BillingPeriod) -> Decimal {
-        let stretches = resource.stretches(from: period.start, to: period.end)
+    /// The charge for `resource` in `period`, for its time up to `until` (the period's end when nil;
+    /// a draft invoice's time of making, to cost what it bills).
+    public static func cost(of resource: MeteredResource, period: BillingPeriod, until: Date? = nil) -> Decimal {
+        let stretches = resource.stretches(from: period.start, to: min(until ?? period.end, period.end))
         guard !stretches.isEmpty else { return 0 }
         let seconds = stretches.map { InvoiceCalculator.seconds($0.from, $0.to) }
         if RateCard.snapshotKinds.contains(resource.kind) {

@@ -67,8 +67,9 @@ public struct InvoiceService: Sendable {
     }
 
     /// Per tenant and deployment: what Arcadia invoices against what DigitalOcean charges for
-    /// the same resources (by DigitalOcean's rules), from the invoices of `period` as they stand
-    /// (drafts included; a tenant without one is left out).
+    /// the same resources (by DigitalOcean's rules) over the same time, from the invoices of
+    /// `period` as they stand (drafts included, costed up to when they were made, as they bill;
+    /// a tenant without one is left out).
     ///
     /// `providerCharges`: what DigitalOcean's own invoice for the month charged, by resource id
     /// (its invoice items); a resource found there is costed at that, others by the rules.
@@ -80,7 +81,9 @@ public struct InvoiceService: Sendable {
             for deployment in try await billing.deployments(tenantID: tenant.id) {
                 let invoiced = invoice.lines.filter { $0.deploymentID == deployment.id }.reduce(Decimal(0)) { $0 + $1.amount }
                 let cost = usage.resources(of: [deployment]).reduce(Decimal(0)) { total, resource in
-                    total + (providerCharges[resource.providerID] ?? DigitalOceanCost.cost(of: resource, period: period))
+                    total
+                        + (providerCharges[resource.providerID]
+                            ?? DigitalOceanCost.cost(of: resource, period: period, until: min(invoice.generatedAt, period.end)))
                 }
                 rows.append(
                     MarginRow(

@@ -18,6 +18,15 @@ public enum TenantAction: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The status a deployment has once this action's saga completed.
+    public var outcome: Deployment.Status {
+        switch self {
+        case .suspend: .suspended
+        case .resume: .active
+        case .offboard: .offboarded
+        }
+    }
+
     /// The action whose template this is.
     public init?(template: String) {
         guard let action = Self.allCases.first(where: { $0.template == template }) else { return nil }

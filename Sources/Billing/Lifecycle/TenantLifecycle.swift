@@ -21,7 +21,11 @@ public struct TenantLifecycle: Sendable {
     /// suspended ones; offboard: every one not offboarded). A deployment whose saga for the same
     /// action is still running gets no second one. Answers the sagas, started or already running.
     public func start(_ action: TenantAction, tenantID: String, triggeredBy: String) async throws -> [SagaRecord] {
-        guard let tenant = try await billing.tenant(id: tenantID) else { throw BillingError(.notFound, "no tenant '\(tenantID)'") }
+        // Decide on statuses brought up to date first: an offboarding that finished while nobody
+        // looked has ended its deployments, and nothing may be started on them.
+        let tenant = try await refresh(tenantID: tenantID)
+        // Offboarding an offboarded tenant is done already; nothing else can be done to it.
+        if tenant.status == .offboarded, action == .offboard { return [] }
         guard tenant.status != .offboarded else {
             throw BillingError(.finalized, "tenant \(tenantID) is offboarded; nothing more can be done to it")
         }
@@ -40,8 +44,16 @@ public struct TenantLifecycle: Sendable {
                 sagas.append(newest)
                 continue
             }
+            // A lifecycle saga that completed since the statuses were read decides where the
+            // deployment is now (an offboarding is final).
+            if let decided = try await latestCompleted(of: deployment.id).flatMap({ TenantAction(template: $0.template) }),
+                !applies(action, to: decided.outcome)
+            {
+                continue
+            }
             // Keyed by what came before: two requests at once start one saga.
-            let key = "\(action.rawValue):\(deployment.id):after:\(newest?.id.uuidString.lowercased() ?? "none")"
+            let key =
+                "\(SagaEngine.StartOptions.reservedKeyPrefix)\(action.rawValue):\(deployment.id):after:\(newest?.id.uuidString.lowercased() ?? "none")"
             // A tenant that leaves leaves nothing behind: no last snapshots either.
             var inputs: [String: JSONValue] = ["deployment_id": .string(deployment.id)]
             if action == .offboard { inputs["keep_snapshots"] = .bool(false) }
@@ -68,12 +80,7 @@ public struct TenantLifecycle: Sendable {
             guard deployment.status != .offboarded, let saga = try await latestCompleted(of: deployment.id),
                 let action = TenantAction(template: saga.template)
             else { continue }
-            let status: Deployment.Status =
-                switch action {
-                case .suspend: .suspended
-                case .resume: .active
-                case .offboard: .offboarded
-                }
+            let status = action.outcome
             guard status != deployment.status else { continue }
             let ended = status == .offboarded ? saga.finishedAt ?? Date() : deployment.endedAt
             _ = try await billing.setDeploymentStatus(id: deployment.id, status: status, endedAt: ended)
@@ -110,9 +117,12 @@ public struct TenantLifecycle: Sendable {
         try await newest(of: deploymentID, status: nil)
     }
 
-    /// The newest lifecycle saga of a deployment that completed.
+    /// The lifecycle saga of a deployment that decides its status: a completed offboarding (it
+    /// is final, whatever completed after it), else the newest that completed.
     func latestCompleted(of deploymentID: String) async throws -> SagaRecord? {
-        try await newest(of: deploymentID, status: .completed)
+        let offboarding = SagaFilter(status: .completed, template: TenantAction.offboard.template, deploymentID: deploymentID, limit: 1)
+        if let offboarded = try await engine.list(offboarding).first { return offboarded }
+        return try await newest(of: deploymentID, status: .completed)
     }
 
     /// The newest of each lifecycle template's newest saga (one indexed query per template).

@@ -5,7 +5,9 @@ import SagaEngine
 /// Powers a droplet (`droplet_provider_id`, or the saga's `droplet_id`) or every droplet of a
 /// deployment (tagged `deployment:<id>`) off or on and waits, durably, for the actions. Idempotent: a droplet already in the wanted state ("already powered off")
 /// counts as done; an action posted by an earlier run is found again by its id in the context, or
-/// posting again meets DigitalOcean's "pending event" (retried) and then "already …" (done).
+/// posting again meets DigitalOcean's "pending event" (retried) and then "already …" (done). For
+/// a deployment, a droplet that is gone by the time its action is posted or looked at (DigitalOcean's
+/// listings show deleted droplets for a while) has nothing to power and is skipped.
 ///
 /// Compensation powers back what this step changed.
 public struct PowerStep: SagaStep {
@@ -47,7 +49,12 @@ public struct PowerStep: SagaStep {
             var inProgress: [Int] = []
             for (droplet, value) in actions {
                 guard let actionID = value.intValue, let dropletID = Int(droplet) else { continue }
-                let action = try await client.dropletAction(dropletID: dropletID, actionID: actionID)
+                let action: Action
+                do {
+                    action = try await client.dropletAction(dropletID: dropletID, actionID: actionID)
+                } catch let error as DigitalOceanError where error.isNotFound && scope == .deployment {
+                    continue
+                }
                 if action.isErrored { throw CloudStepError(.actionErrored, "\(action.type ?? "action") of droplet \(dropletID) errored") }
                 if action.isInProgress { inProgress.append(actionID) }
             }
@@ -67,6 +74,10 @@ public struct PowerStep: SagaStep {
                         changed.insert(droplet)
                         inProgress.append(action.id)
                     } catch let error as DigitalOceanError where error.status == 422 && error.message.localizedCaseInsensitiveContains("already") {
+                        continue
+                    } catch let error as DigitalOceanError where error.isNotFound && scope == .deployment {
+                        // Listed, but destroyed since: nothing to power.
+                        actions[String(droplet)] = .string("gone")
                         continue
                     }
                 }
