@@ -142,7 +142,7 @@ struct InventoryTests {
     }
 
     @Test(
-        "list lag: a droplet invisible to a listing is not marked deleted; one deleted out of band is, after two syncs or a 404",
+        "list lag: a droplet invisible to a listing is not marked deleted; one deleted out of band is, after two syncs or a 404, ending when DigitalOcean destroyed it",
         arguments: Backend.enabled)
     func listLagAndDeletion(backend: Backend) async throws {
         // New droplets stay out of listings for an hour (simulated), readable by GET at once.
@@ -168,8 +168,12 @@ struct InventoryTests {
             // The GET proved it exists: seen now, though not listed.
             #expect(try await cloud.store.resource(kind: "droplet", providerID: String(fresh.id))?.lastSeenAt ?? .distantPast >= lagged.startedAt)
 
-            // Deleted out of band: without GETs, missing from one sync is not enough; two are.
+            // Deleted out of band, ten minutes after the last sync saw it: without GETs, missing from
+            // one sync is not enough; two are.
+            try await Self.advance(cloud, seconds: 600)
+            let deleting = cloud.simulator.simulator.now
             try await cloud.client.deleteDroplet(id: doomed.id)
+            let deleted = cloud.simulator.simulator.now
             try await Self.settle(cloud)
             let once = try await noGet.syncNow()
             #expect(once.kinds["droplet"]?.deleted == 0 && once.kinds["droplet"]?.missing == 1)
@@ -179,10 +183,17 @@ struct InventoryTests {
             let twice = try await noGet.syncNow()
             #expect(twice.kinds["droplet"]?.deleted == 1)
             let gone = try #require(try await cloud.store.resource(kind: "droplet", providerID: String(doomed.id)))
-            // Marked deleted at the last sync that saw it; its presence closes there.
-            #expect(gone.deletedAt == row.lastSeenAt)
+            // Marked deleted when DigitalOcean destroyed it (its `destroy` action), not when a sync
+            // last saw it: the ten minutes between are not lost; its presence closes there.
+            #expect(row.lastSeenAt < deleting.addingTimeInterval(-599))
+            let deletedAt = try #require(gone.deletedAt)
+            // DigitalOcean's times are whole seconds.
+            let deletingSecond = Date(timeIntervalSince1970: deleting.timeIntervalSince1970.rounded(.down))
+            #expect(
+                deletedAt >= deletingSecond.addingTimeInterval(-0.001) && deletedAt <= deleted.addingTimeInterval(0.001),
+                "\(deletedAt) \(deleting) \(deleted)")
             let intervals = try await cloud.store.presence(kind: "droplet", providerID: String(doomed.id), from: .distantPast, to: .distantFuture)
-            #expect(intervals.count == 1 && intervals[0].endedAt == row.lastSeenAt)
+            #expect(intervals.count == 1 && intervals[0].endedAt.map { abs($0.timeIntervalSince(deletedAt)) < 0.001 } == true)
             #expect(try await cloud.store.resource(kind: "droplet", providerID: String(kept.id))?.deletedAt == nil)
 
             // With GETs, a 404 marks it deleted at once (unless the droplet is new: DigitalOcean

@@ -147,7 +147,9 @@ struct InvoiceCalculatorTests {
         #expect(try Self.usage(droplet).map(\.amount) == [Self.decimal("0.36")])
     }
 
-    @Test("no price is billed silently: a size without a price, a plan without a fee, or time before any card is an error naming it")
+    @Test(
+        "no price is billed silently: a size without a price, a markup without DigitalOcean's price, a plan without a fee, or time before any card is an error naming it"
+    )
     func missingPrices() throws {
         let card = RateCard(name: "narrow", effectiveFrom: Self.date("2026-01-01T00:00:00Z"), rates: ["droplet": .hourly(["s-1vcpu-1gb": 1])])
         #expect(throws: BillingError.self) {
@@ -162,6 +164,19 @@ struct InvoiceCalculatorTests {
             #expect(error.code == .noRateCard && error.message.contains("2026-11-01"))
         }
         #expect(throws: BillingError.self) { _ = try RateCardSchedule([late, late]) }
+        // A markup on DigitalOcean's price for a resource DigitalOcean gives no price.
+        let markup = RateCard(
+            name: "markup", effectiveFrom: Self.date("2026-01-01T00:00:00Z"), planFees: ["standard": 1], rates: ["volume": .markup(1)])
+        let unpriced = MeteredResource(
+            kind: "volume", providerID: "v9", name: "data", sizeSlug: nil, deploymentID: "d1",
+            intervals: [PresenceInterval(kind: "volume", providerID: "v9", startedAt: Self.date("2026-11-01T00:00:00Z"))])
+        do {
+            _ = try InvoiceCalculator(schedule: RateCardSchedule([markup])).lines(
+                period: Self.november, deployments: [Self.deployment], resources: [unpriced])
+            Issue.record("a resource without a DigitalOcean price was billed nothing under a markup")
+        } catch let error as BillingError {
+            #expect(error.code == .invalidRateCard && error.message.contains("v9"))
+        }
     }
 
     @Test("money is rounded once per line, half away from zero")
@@ -226,5 +241,11 @@ struct InvoiceCalculatorTests {
             _ = try card(#"{"name": "a", "currency": "EUR", "effective_from": "2026-01-01T00:00:00Z", "rates": {"volume": {"markup": "0.2"}}}"#)
         }
         #expect(try card(#"{"name": "a", "effective_from": "2026-01-01T00:00:00Z", "rates": {"volume": {"markup": "0.2"}}}"#).currency == "USD")
+        // Lines are rounded to cents: currencies without them (JPY, KWD) are refused, for cards and tenants.
+        #expect(throws: (any Error).self) { _ = try card(#"{"name": "a", "currency": "JPY", "effective_from": "2026-01-01T00:00:00Z"}"#) }
+        #expect(MoneyRounding.currencyProblem("KWD")?.contains("no cents") == true && MoneyRounding.currencyProblem("EUR") == nil)
+        #expect(throws: BillingError.self) {
+            try BillingValidation.tenant(Tenant(id: "yen", name: "Yen", billingEmail: "b@yen.test", currency: "JPY", createdAt: Date()))
+        }
     }
 }

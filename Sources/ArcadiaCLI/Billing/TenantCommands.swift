@@ -43,9 +43,7 @@ struct TenantCreateCommand: AsyncParsableCommand {
         guard email.contains("@"), email.count <= 320, !email.contains(where: \.isWhitespace) else {
             throw ValidationError("--email '\(email)' is not an email address")
         }
-        guard currency.count == 3, currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
-            throw ValidationError("--currency must be an ISO 4217 code such as USD or EUR")
-        }
+        if let problem = MoneyRounding.currencyProblem(currency) { throw ValidationError("--currency: \(problem)") }
     }
 
     func run() async throws {

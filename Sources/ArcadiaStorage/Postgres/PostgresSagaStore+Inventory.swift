@@ -112,6 +112,18 @@ extension PostgresSagaStore: InventoryStore {
                 writes += 1
             }
             if !batch.deleted.isEmpty {
+                // Where DigitalOcean says when one went, it was there until then.
+                if !batch.deletedAt.isEmpty {
+                    let known = batch.deletedAt.sorted { $0.key < $1.key }
+                    try await self.execute(
+                        """
+                        UPDATE cloud_resources r SET last_seen_at = to_timestamp(u.at::float8)
+                        FROM UNNEST(\(known.map(\.key))::text[], \(known.map { String($0.value.timeIntervalSince1970) })::text[]) AS u(id, at)
+                        WHERE r.provider = 'digitalocean' AND r.kind = \(kind) AND r.provider_id = u.id AND r.deleted_at IS NULL
+                          AND r.last_seen_at < to_timestamp(u.at::float8) AND to_timestamp(u.at::float8) < \(listingStart)
+                        """, on: connection)
+                    writes += 1
+                }
                 // Rows first, then presence: the order markResourceDeleted locks them in.
                 var ended: (ids: [String], times: [String]) = ([], [])
                 for try await (id, last) in try await connection.query(

@@ -118,6 +118,15 @@ extension SQLiteSagaStore: InventoryStore {
                 writes += 1
             }
             if !batch.deleted.isEmpty {
+                // Where DigitalOcean says when one went, it was there until then.
+                for (id, at) in batch.deletedAt.sorted(by: { $0.key < $1.key }) {
+                    try c.execute(
+                        """
+                        UPDATE cloud_resources SET last_seen_at = ?3
+                        WHERE provider = 'digitalocean' AND kind = ?1 AND provider_id = ?2 AND deleted_at IS NULL AND last_seen_at < ?3 AND ?3 < ?4
+                        """, [kind, .text(id), .date(at), listingStart])
+                    writes += 1
+                }
                 try c.execute(
                     """
                     UPDATE cloud_presence SET ended_at = MAX(started_at, (

@@ -111,7 +111,13 @@ public struct InvoiceCalculator: Sendable {
         case .markup(let markup):
             // Backups pass through with the droplet: their share of its price, marked up alike.
             let backups = resource.backups ? InventoryPrices.backupShare : 0
-            return resource.providerHourlyPrice.map { $0 * (1 + backups) * (1 + markup) }
+            guard let price = resource.providerHourlyPrice else {
+                throw BillingError(
+                    .invalidRateCard,
+                    "rate card '\(card.name)' prices \(resource.kind) by a markup on DigitalOcean's price, and DigitalOcean gives resource \(resource.providerID) none; give \(resource.kind) fixed hourly prices"
+                )
+            }
+            return price * (1 + backups) * (1 + markup)
         }
     }
 

@@ -18,9 +18,7 @@ public enum BillingValidation {
         guard tenant.billingEmail.contains("@"), tenant.billingEmail.count <= 320, !tenant.billingEmail.contains(where: \.isWhitespace) else {
             throw BillingError(.invalidField, "'\(tenant.billingEmail.prefix(64))' is not an email address")
         }
-        guard tenant.currency.count == 3, tenant.currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
-            throw BillingError(.invalidField, "the currency must be an ISO 4217 code such as USD or EUR")
-        }
+        if let problem = MoneyRounding.currencyProblem(tenant.currency) { throw BillingError(.invalidField, problem) }
     }
 
     public static func deployment(_ deployment: Deployment) throws {

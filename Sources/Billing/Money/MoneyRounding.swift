@@ -4,8 +4,23 @@ public import Foundation
 /// once, to the currency's minor unit, half away from zero ("round half up" for positive
 /// amounts: 0.125 → 0.13). Totals are sums of rounded lines, so they add up exactly.
 public enum MoneyRounding {
-    /// Minor-unit digits of the currencies Arcadia bills in (all two so far).
-    public static func scale(of currency: String) -> Int { 2 }
+    /// ISO 4217 currencies whose minor unit is not the cent (JPY has none, KWD has three digits):
+    /// Arcadia rounds every line to cents, so it refuses to bill in these.
+    public static let currenciesWithoutCents: Set<String> = [
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF", "BHD", "IQD", "JOD",
+        "KWD", "LYD", "OMR", "TND", "CLF", "UYW",
+    ]
+
+    /// Why `currency` cannot be billed in, or nil when it can: an ISO 4217 code whose minor unit is the cent.
+    public static func currencyProblem(_ currency: String) -> String? {
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            return "the currency must be an ISO 4217 code such as USD or EUR"
+        }
+        if currenciesWithoutCents.contains(currency) {
+            return "\(currency) has no cents (its minor unit is not 1/100); Arcadia rounds every line to cents and bills only in such currencies"
+        }
+        return nil
+    }
 
     /// `value` rounded to `scale` decimal places, half away from zero.
     public static func round(_ value: Decimal, scale: Int = 2) -> Decimal {

@@ -57,12 +57,10 @@ public struct RateCard: Sendable, Hashable, Codable {
         }
     }
 
-    /// What makes the card unusable, if anything: a currency that is not an ISO 4217 code, a
-    /// negative price or markup, a markup on DigitalOcean's dollar prices in another currency.
+    /// What makes the card unusable, if anything: a currency that is not an ISO 4217 code with
+    /// cents, a negative price or markup, a markup on DigitalOcean's dollar prices in another currency.
     public var problem: String? {
-        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-            return "currency must be an ISO 4217 code such as USD"
-        }
+        if let problem = MoneyRounding.currencyProblem(currency) { return problem }
         if planFees.values.contains(where: { $0 < 0 }) || (snapshotPerGBMonth ?? 0) < 0 { return "prices may not be negative" }
         for rate in rates.values {
             switch rate {

@@ -164,6 +164,9 @@ public struct InventorySync: Sendable {
             let stored = try await store.resources(kind: kind.name, includeDeleted: true)
             var (batch, counts) = try await plan(kind: kind, seen: seen, stored: stored, seenAt: seenAt, prices: await listing.knownPrices)
             batch.listingStartedAt = listingStart
+            if kind.name == "droplet", !batch.deleted.isEmpty {
+                batch.deletedAt = await destroyTimes(of: batch.deleted, stored: stored, before: listingStart)
+            }
             counts.writes = try await store.applySyncBatch(batch, runID: run.id, leaseUntil: leaseEnd(), now: clock())
             run.kinds[kind.name] = counts
         }
@@ -251,6 +254,35 @@ public struct InventorySync: Sendable {
             }
         }
         return (batch, counts)
+    }
+
+    /// When DigitalOcean destroyed the droplets `ids`, from the account's `destroy` actions
+    /// (newest first; read until they are older than every one of them was last seen, or the
+    /// configured number of actions): each time after the droplet was last seen and before
+    /// `listingStart` (the listing did not show it). A failure to read them costs nothing but
+    /// precision: those droplets end when last seen.
+    func destroyTimes(of ids: [String], stored: [CloudResource], before listingStart: Date) async -> [String: Date] {
+        let wanted = Set(ids)
+        let lastSeen = Dictionary(stored.filter { wanted.contains($0.providerID) }.map { ($0.providerID, $0.lastSeenAt) }, uniquingKeysWith: max)
+        guard configuration.maxActionsForDeletions > 0, let oldest = lastSeen.values.min() else { return [:] }
+        var times: [String: Date] = [:]
+        var read = 0
+        do {
+            for try await action in client.actions() {
+                read += 1
+                if let started = action.startedAt, started < oldest { break }
+                if action.type == "destroy", action.resourceType == "droplet", action.isCompleted, let id = action.resourceID.map(String.init),
+                    let seen = lastSeen[id], times[id] == nil, let completed = action.completedAt, completed > seen
+                {
+                    // Strictly before the listing began, so the deletion's fence (last seen before the listing) still holds.
+                    times[id] = min(completed, listingStart.addingTimeInterval(-0.001))
+                }
+                if times.count == lastSeen.count || read >= configuration.maxActionsForDeletions { break }
+            }
+        } catch {
+            logger.notice("could not read destroy actions; deleted droplets end when last seen", metadata: ["error": "\(Self.describe(error))"])
+        }
+        return times
     }
 
     /// What a GET of one object says.

@@ -19,12 +19,17 @@ public struct InventorySyncConfiguration: Sendable, Hashable {
     public var kindAttempts: Int
     /// The longest pause for a rate-limit window before a kind is listed again.
     public var maxRateLimitPause: Duration
+    /// How many of the account's newest actions (`GET /v2/actions`) are read, at most, to find
+    /// when droplets marked deleted were destroyed (0: never; their time ends when last seen).
+    public var maxActionsForDeletions: Int
 
     /// Creates a configuration.
     public init(
         interval: Duration = .seconds(900), lease: Duration = .seconds(300), deleteAfterMisses: Int = 2, confirmWithGet: Bool = true,
-        kinds: Set<String>? = nil, kindAttempts: Int = 4, maxRateLimitPause: Duration = .seconds(300), notFoundGrace: Duration = .seconds(300)
+        kinds: Set<String>? = nil, kindAttempts: Int = 4, maxRateLimitPause: Duration = .seconds(300), notFoundGrace: Duration = .seconds(300),
+        maxActionsForDeletions: Int = 1000
     ) {
+        self.maxActionsForDeletions = maxActionsForDeletions
         self.notFoundGrace = notFoundGrace
         self.kindAttempts = kindAttempts
         self.maxRateLimitPause = maxRateLimitPause

@@ -19,6 +19,10 @@ public struct SyncBatch: Sendable {
     public var missed: [String]
     /// Missing twice, or answered 404: marked deleted at their `last_seen_at`, presence closed there.
     public var deleted: [String]
+    /// When DigitalOcean says some of `deleted` went (a droplet's `destroy` action), when that is
+    /// after they were last seen and before this listing began: their `last_seen_at` moves there
+    /// first, so a deletion in a gap between syncs loses none of the time the object existed.
+    public var deletedAt: [String: Date] = [:]
 
     /// One row to insert or update.
     public struct Upsert: Sendable {

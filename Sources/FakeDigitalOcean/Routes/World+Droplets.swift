@@ -141,6 +141,12 @@ extension World {
 
     private mutating func markDeleted(_ id: Int, at now: Date) {
         droplets[id]?.deletedAt = now
+        // DigitalOcean records a droplet's deletion as a `destroy` action in the account's actions.
+        let destroy = SimAction(
+            id: nextActionID, type: "destroy", status: "completed", startedAt: now, completesAt: now, completedAt: now, resourceID: id,
+            resourceType: "droplet", regionSlug: droplets[id]?.regionSlug)
+        nextActionID += 1
+        actions[destroy.id] = destroy
         if let running = droplets[id]?.runningActionID {
             runningActions.remove(running)
             actions[running]?.status = "errored"
