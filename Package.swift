@@ -187,10 +187,17 @@ let package = Package(
             dependencies: ["Billing", "CloudOps"],
             swiftSettings: swiftSettings
         ),
+        // Helpers both test targets use (not a product).
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DigitalOceanTests",
             dependencies: [
-                "DigitalOcean", "FakeDigitalOcean",
+                "DigitalOcean", "FakeDigitalOcean", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -200,7 +207,7 @@ let package = Package(
             name: "ArcadiaTests",
             dependencies: [
                 "SagaEngine", "AccessControl", "ArcadiaStorage", "ArcadiaServer", "ArcadiaCLI", "arcadia", "DigitalOcean", "CloudOps",
-                "FakeDigitalOcean", "Billing",
+                "FakeDigitalOcean", "Billing", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -12,6 +12,7 @@ import NIOCore
 import NIOHTTP1
 import SagaEngine
 import Synchronization
+import TestSupport
 import Testing
 
 /// The JSON API over real HTTP (port 0): every route, roles allowed and refused, bad input.

@@ -75,11 +75,7 @@ struct TenantLifecycleTests {
     @Test("while an offboarding waits to run, no other lifecycle action starts, and asking again answers the same sagas")
     func busyWhileOffboarding() async throws {
         try await CloudHarness.with(.sqlite, startWorker: false) { cloud in
-            let store = cloud.store
-            try await store.insertTenant(Tenant(id: "wait", name: "Wait", billingEmail: "b@wait.test", createdAt: Date()))
-            try await store.insertDeployment(Deployment(id: "w1", tenantID: "wait", name: "w1", region: "nyc3", plan: "standard", createdAt: Date()))
-            _ = try await cloud.makeDroplet("w-a", tags: ["deployment:w1"])
-            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+            let lifecycle = try await Self.seed(cloud, tenant: "wait", deployment: "w1", droplet: "w-a")
             // No worker yet: the offboarding stays pending, so what follows does not race it.
             let offboarding = try await lifecycle.start(.offboard, tenantID: "wait", triggeredBy: "test")
             #expect(offboarding.count == 1)
@@ -104,10 +100,7 @@ struct TenantLifecycleTests {
     func offboardedUnseen() async throws {
         try await CloudHarness.with(.sqlite) { cloud in
             let store = cloud.store
-            try await store.insertTenant(Tenant(id: "gone", name: "Gone", billingEmail: "b@gone.test", createdAt: Date()))
-            try await store.insertDeployment(Deployment(id: "g1", tenantID: "gone", name: "g1", region: "nyc3", plan: "standard", createdAt: Date()))
-            _ = try await cloud.makeDroplet("g-a", tags: ["deployment:g1"])
-            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+            let lifecycle = try await Self.seed(cloud, tenant: "gone", deployment: "g1", droplet: "g-a")
             let offboarding = try #require(try await lifecycle.start(.offboard, tenantID: "gone", triggeredBy: "test").first)
             #expect(try await cloud.engine.waitUntilTerminal(offboarding.id, timeout: .seconds(60)).status == .completed)
             // Nobody refreshed: the stored statuses still say active.
@@ -133,12 +126,9 @@ struct TenantLifecycleTests {
     func failedSuspension() async throws {
         try await CloudHarness.with(.sqlite) { cloud in
             let store = cloud.store
-            try await store.insertTenant(Tenant(id: "acme", name: "Acme", billingEmail: "b@acme.test", createdAt: Date()))
-            try await store.insertDeployment(Deployment(id: "d9", tenantID: "acme", name: "d9", region: "nyc3", plan: "standard", createdAt: Date()))
-            _ = try await cloud.makeDroplet("t-z", tags: ["deployment:d9"])
+            let lifecycle = try await Self.seed(cloud, tenant: "acme", deployment: "d9", droplet: "t-z")
             // DigitalOcean refuses every power-off.
             try await cloud.addFault(#"{"faults": [{"method": "POST", "path": "/v2/droplets/{droplet_id}/actions", "kind": "unprocessable"}]}"#)
-            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
             let sagas = try await lifecycle.start(.suspend, tenantID: "acme", triggeredBy: "test")
             let ended = try await cloud.engine.waitUntilTerminal(try #require(sagas.first).id, timeout: .seconds(60))
             #expect(ended.status != .completed)
@@ -150,12 +140,7 @@ struct TenantLifecycleTests {
     @Test("statuses follow the newest lifecycle saga however many other sagas the deployment has had since (60 here)")
     func manySagasSince() async throws {
         try await CloudHarness.with(.sqlite) { cloud in
-            let store = cloud.store
-            try await store.insertTenant(Tenant(id: "busy", name: "Busy", billingEmail: "b@busy.test", createdAt: Date()))
-            try await store.insertDeployment(
-                Deployment(id: "d10", tenantID: "busy", name: "d10", region: "nyc3", plan: "standard", createdAt: Date()))
-            _ = try await cloud.makeDroplet("t-busy", tags: ["deployment:d10"])
-            let lifecycle = TenantLifecycle(billing: store, engine: cloud.engine)
+            let lifecycle = try await Self.seed(cloud, tenant: "busy", deployment: "d10", droplet: "t-busy")
             let suspend = try #require(try await lifecycle.start(.suspend, tenantID: "busy", triggeredBy: "test").first)
             #expect(try await cloud.engine.waitUntilTerminal(suspend.id, timeout: .seconds(60)).status == .completed)
             // Sixty other sagas of the deployment, newer than the suspension (they wait a day to run).
@@ -168,5 +153,15 @@ struct TenantLifecycleTests {
             // Already suspended: resuming is what applies, suspending again starts nothing.
             #expect(try await lifecycle.start(.suspend, tenantID: "busy", triggeredBy: "test").isEmpty)
         }
+    }
+
+    /// A tenant with one deployment and one droplet tagged with it (all created now); answers the
+    /// lifecycle over the harness's store and engine.
+    static func seed(_ cloud: CloudHarness, tenant: String, deployment: String, droplet: String) async throws -> TenantLifecycle {
+        try await cloud.store.insertTenant(Tenant(id: tenant, name: tenant, billingEmail: "b@\(tenant).test", createdAt: Date()))
+        try await cloud.store.insertDeployment(
+            Deployment(id: deployment, tenantID: tenant, name: deployment, region: "nyc3", plan: "standard", createdAt: Date()))
+        _ = try await cloud.makeDroplet(droplet, tags: ["deployment:\(deployment)"])
+        return TenantLifecycle(billing: cloud.store, engine: cloud.engine)
     }
 }

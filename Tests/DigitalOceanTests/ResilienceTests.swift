@@ -3,6 +3,7 @@ import FakeDigitalOcean
 import Foundation
 import Logging
 import NIOHTTP1
+import TestSupport
 import Testing
 
 @testable import DigitalOcean
