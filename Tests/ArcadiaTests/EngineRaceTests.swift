@@ -34,16 +34,19 @@ struct EngineRaceTests {
         arguments: Backend.enabled)
     func noSagaWaitsInMemory(backend: Backend) async throws {
         let probe = Self.probe()
-        // Each step outlives the lease: a saga left queued in memory behind the other would be
-        // re-claimed by the second worker when its lease ran out, and then run twice. The lease is
-        // long enough that heartbeats delayed by a loaded machine (a whole suite in parallel on two
-        // cores) do not let it lapse: only a saga that never started would.
+        // Each step holds until both sagas are in it: a saga left queued in memory behind the
+        // other could only get there once its lease ran out and the second worker re-claimed it
+        // (a reclaimed event, and a second run). The lease is long enough that heartbeats delayed
+        // by a loaded machine (a whole suite in parallel on two cores) do not let it lapse: only a
+        // saga that never started would.
         let configuration = SagaEngine.Configuration(
             leaseDuration: .seconds(15), heartbeatInterval: .milliseconds(500), pollInterval: .milliseconds(50))
         try await Self.withTwoWorkers(backend, configuration: configuration) { engine, _ in
-            async let a = engine.start("t-slow-effect", inputs: ["probe": .string(probe), "hold_ms": 16_000])
-            async let b = engine.start("t-slow-effect", inputs: ["probe": .string(probe), "hold_ms": 16_000])
+            async let a = engine.start("t-slow-effect", inputs: ["probe": .string(probe)])
+            async let b = engine.start("t-slow-effect", inputs: ["probe": .string(probe)])
             let ids = [try await a.saga.id, try await b.saga.id]
+            try await Probe.shared.waitEntered(probe + ":entered", count: 2, timeout: .seconds(45))
+            Probe.shared.set(probe + ":release")
             for id in ids { #expect(try await engine.waitUntilTerminal(id, timeout: .seconds(60)).status == .completed) }
             for id in ids {
                 #expect(Probe.shared.log(probe).filter { $0 == "run \(id)" }.count == 1, "saga \(id) ran more than once")
@@ -98,12 +101,14 @@ struct EngineRaceTests {
             let gated = try await engine.start("t-gate", inputs: ["probe": .string(probe)], options: .init(notifyWorkers: false)).saga.id
             var quick: [UUID] = []
             for _ in 0..<60 {
-                quick.append(try await engine.start("t-single-attempt", options: .init(notifyWorkers: false)).saga.id)
+                quick.append(
+                    try await engine.start("t-single-attempt", inputs: ["probe": .string(probe)], options: .init(notifyWorkers: false)).saga.id)
             }
             let first = engine.makeWorker(configuration: .init(concurrency: 4))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await first.run() }
                 try await Probe.shared.waitEntered(probe + ":gate")
+                try await Probe.shared.waitEntered(probe + ":quick", count: 3)
                 // Stop while the other slots are busy with quick sagas (their final commits claim the next).
                 first.stopGracefully()
                 Probe.shared.set(probe + ":open")

@@ -72,7 +72,8 @@ struct BarrierStep: SagaStep {
     }
 }
 
-/// Runs for `hold_ms` of real time and records each execution and how many run at once, per saga.
+/// Records each execution and how many run at once, per saga; enters `<probe>:entered`, then
+/// holds until the test sets `<probe>:release` (at most a minute).
 struct SlowEffectStep: SagaStep {
     let name = "slow_effect"
     func execute(_ context: StepContext) async throws -> StepOutcome {
@@ -81,7 +82,8 @@ struct SlowEffectStep: SagaStep {
         Probe.shared.append(probe, "run \(context.sagaID)")
         Probe.shared.activate(key)
         defer { Probe.shared.deactivate(key) }
-        try await Task.sleep(for: .milliseconds(context.intInput("hold_ms") ?? 100))
+        Probe.shared.enter(probe + ":entered")
+        try await Probe.shared.waitFlag(probe + ":release", timeout: .seconds(60))
         return .done
     }
 }
@@ -137,13 +139,17 @@ struct GateStep: SagaStep {
     }
 }
 
-/// A quick step with a single attempt allowed.
+/// A step with a single attempt allowed: with a `probe`, it enters `<probe>:quick` and holds
+/// until `<probe>:open` is set; without one, it is done at once.
 struct SingleAttemptStep: SagaStep {
     let name = "single_attempt"
     var retryPolicy: RetryPolicy { .never }
     var hasCompensation: Bool { false }
     func execute(_ context: StepContext) async throws -> StepOutcome {
-        try await Task.sleep(for: .milliseconds(20))
+        if let probe = context.input("probe"), !probe.isEmpty {
+            Probe.shared.enter(probe + ":quick")
+            try await Probe.shared.waitFlag(probe + ":open", timeout: .seconds(60))
+        }
         return .done
     }
 }
@@ -165,7 +171,7 @@ extension SagaRegistry {
         registry.register(SingleAttemptStep())
         let probe = InputSpec("probe", .string, default: "")
         registry.register(
-            SagaTemplate(name: "t-slow-effect", kind: .test, inputs: [probe, InputSpec("hold_ms", .int, default: 100)], steps: ["slow_effect"]))
+            SagaTemplate(name: "t-slow-effect", kind: .test, inputs: [probe], steps: ["slow_effect"]))
         registry.register(
             SagaTemplate(
                 name: "t-compensation-budget", kind: .test, inputs: [probe, InputSpec("fail_compensations", .int, default: 0)],
