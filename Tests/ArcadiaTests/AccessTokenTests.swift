@@ -11,10 +11,10 @@ struct AccessTokenTests {
     func lifecycle(backend: Backend) async throws {
         try await TestDatabase.withStore(backend) { store, _ in
             let issuer = TokenIssuer(store: store)
-            #expect(try await !store.hasLiveTokens())
+            #expect(try await !store.tokens().contains { $0.revokedAt == nil })
             let (admin, secret) = try await issuer.issue(name: "ops", role: .admin)
             #expect(secret.hasPrefix("arc_") && secret.count == 47 && admin.prefix == String(secret.prefix(8)))
-            #expect(try await store.hasLiveTokens())
+            #expect(try await store.tokens().contains { $0.revokedAt == nil })
             let authenticated = try await issuer.authenticate(secret)
             #expect(authenticated.id == admin.id && authenticated.role == .admin && authenticated.name == "ops" && authenticated.tenantID == nil)
             // Only the hash is kept: the secret is not in any stored field.
@@ -40,9 +40,9 @@ struct AccessTokenTests {
             #expect(try await store.revokeToken(id: admin.id, at: Date()))
             #expect(try await !store.revokeToken(id: admin.id, at: Date()))
             await #expect(throws: AccessError.self) { _ = try await issuer.authenticate(secret) }
-            #expect(try await store.hasLiveTokens())
+            #expect(try await store.tokens().contains { $0.revokedAt == nil })
             #expect(try await store.revokeToken(id: other.id, at: Date()))
-            #expect(try await !store.hasLiveTokens())
+            #expect(try await !store.tokens().contains { $0.revokedAt == nil })
         }
     }
 

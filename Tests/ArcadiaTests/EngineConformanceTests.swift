@@ -153,9 +153,10 @@ struct EngineConformanceTests {
     func cancelWaiting(backend: Backend) async throws {
         try await TestDatabase.withEngine(backend) { engine in
             let (saga, _) = try await engine.start("test-sleep", inputs: ["seconds": 3600])
-            _ = try await engine.waitUntil(saga.id, timeout: .seconds(10)) { $0.status == .waiting }
+            // Generous bounds (a loaded 2-core machine running the whole suite); the waits are events.
+            _ = try await engine.waitUntil(saga.id, timeout: .seconds(30)) { $0.status == .waiting }
             try await engine.cancel(saga.id)
-            let done = try await engine.waitUntilTerminal(saga.id, timeout: .seconds(10))
+            let done = try await engine.waitUntilTerminal(saga.id, timeout: .seconds(30))
             #expect(done.status == .rolledBack)
         }
     }

@@ -363,11 +363,11 @@ struct EngineRaceTests {
         try await TestDatabase.withEngine(backend, clock: clock) { engine in
             for round in 0..<10 {
                 let saga = try await engine.start("test-sleep", inputs: ["seconds": 3600]).saga.id
-                _ = try await engine.waitUntil(saga, timeout: .seconds(10)) { $0.status == .waiting }
+                _ = try await engine.waitUntil(saga, timeout: .seconds(30)) { $0.status == .waiting }
                 clock.advance(by: .seconds(1800))
                 #expect(try await engine.detail(saga).saga.status == .waiting, "round \(round)")
                 clock.advance(by: .seconds(1801))
-                #expect(try await engine.waitUntilTerminal(saga, timeout: .seconds(10)).status == .completed, "round \(round)")
+                #expect(try await engine.waitUntilTerminal(saga, timeout: .seconds(30)).status == .completed, "round \(round)")
             }
         }
     }

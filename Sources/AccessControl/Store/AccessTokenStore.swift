@@ -15,8 +15,6 @@ public protocol AccessTokenStore: Sendable {
     func revokeToken(id: UUID, at: Date) async throws -> Bool
     /// Records a use (at most once a minute is enough for callers to ask).
     func touchToken(id: UUID, at: Date) async throws
-    /// Whether any live token exists.
-    func hasLiveTokens() async throws -> Bool
     /// Stores `token` only if no token was ever stored (live or revoked), as one decision even
     /// when several processes start at once; false when there was one. The first start of a
     /// server makes its admin token this way.

@@ -3,7 +3,6 @@ import ArcadiaStorage
 import Billing
 import CloudOps
 package import Foundation
-import Logging
 package import OpenAPIRuntime
 import Prometheus
 import SagaEngine
@@ -24,7 +23,6 @@ struct APIHandler: APIProtocol {
     let inventorySync: InventorySync?
     /// Where this process's metrics are collected (nil: `/metrics` answers empty).
     let metrics: PrometheusCollectorRegistry?
-    let logger: Logger
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
         _ = try AuthenticatedToken.require(.read)
@@ -66,14 +64,6 @@ struct APIHandler: APIProtocol {
             template: body.template, inputs: try Self.jsonValues(body.inputs?.additionalProperties), idempotencyKey: body.idempotencyKey,
             lockKeys: body.lockKeys ?? [])
         let started = try await sagas.start(request)
-        if started.created {
-            logger.info(
-                "saga started",
-                metadata: [
-                    "saga.id": "\(started.saga.id)", "saga.template": "\(started.saga.template)", "request.id": "\(RequestID.current ?? "")",
-                    "token.prefix": "\(AuthenticatedToken.current?.prefix ?? "")",
-                ])
-        }
         let saga = try Self.schema(started.saga)
         return started.created ? .created(.init(body: .json(saga))) : .ok(.init(body: .json(saga)))
     }

@@ -40,7 +40,7 @@ package func buildRouter(
         sessions: Dashboard.sessionStorage(store: store, secure: configuration.secureCookies), sessionLifetime: configuration.sessionLifetime,
         throttle: throttle, library: try DashboardTemplates.library(), secureCookies: configuration.secureCookies, logger: logger
     ).register(on: router)
-    try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics, logger: logger).registerHandlers(
+    try APIHandler(engine: engine, store: store, inventorySync: inventorySync, metrics: metrics).registerHandlers(
         on: router, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
     return router
 }

@@ -189,7 +189,7 @@ extension Dashboard {
             [
                 "tenant": $0.tenantID, "deployment": $0.deploymentID, "invoiced": BillingJSON.money($0.invoiced),
                 "cost": BillingJSON.money($0.providerCost) + " " + MarginRow.providerCurrency,
-                "invoicedCurrency": $0.currency, "margin": $0.margin.map(BillingJSON.money) ?? "— (\($0.currency) against USD)",
+                "margin": $0.margin.map(BillingJSON.money) ?? "— (\($0.currency) against USD)",
                 "status": $0.invoiceStatus.rawValue,
             ]
         }

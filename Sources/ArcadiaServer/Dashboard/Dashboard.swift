@@ -250,14 +250,6 @@ struct Dashboard: Sendable {
         let key = fields["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 }
         do {
             let started = try await sagas(session).start(SagaStartRequest(template: fields["template"] ?? "", inputs: inputs, idempotencyKey: key))
-            if started.created {
-                logger.info(
-                    "saga started",
-                    metadata: [
-                        "saga.id": "\(started.saga.id)", "saga.template": "\(started.saga.template)", "request.id": "\(RequestID.current ?? "")",
-                        "token.prefix": "\(session.token.prefix)",
-                    ])
-            }
             return Self.redirect("/ui/sagas/\(started.saga.id)")
         } catch let error as APIError {
             return failure(error, session: session, back: "/ui/sagas")

@@ -1,7 +1,7 @@
 import AccessControl
-import Crypto
 package import Foundation
 import Hummingbird
+import SagaEngine
 
 /// hummingbird-auth's session storage kept in the database (``WebSessionStore``): dashboard
 /// sessions survive a restart, every server process on the database shares them, and a logout
@@ -20,14 +20,14 @@ package struct WebSessionPersistDriver: PersistDriver {
     package func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let time = now()
         let stored = try await store.insertWebSession(
-            keyHash: Self.hash(key), value: try Self.encode(value), expiresAt: expires.map { time + $0.timeInterval }, now: time)
+            keyHash: Self.hash(key), value: try Self.encode(value), expiresAt: expires.map { time + $0.seconds }, now: time)
         guard stored else { throw PersistError.duplicate }
     }
 
     package func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let time = now()
         try await store.upsertWebSession(
-            keyHash: Self.hash(key), value: try Self.encode(value), expiresAt: expires.map { time + $0.timeInterval }, now: time)
+            keyHash: Self.hash(key), value: try Self.encode(value), expiresAt: expires.map { time + $0.seconds }, now: time)
     }
 
     package func get<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> Object? {
@@ -45,19 +45,10 @@ package struct WebSessionPersistDriver: PersistDriver {
         try await store.deleteWebSession(keyHash: Self.hash(key))
     }
 
-    /// The stored form of a key: lowercase hex SHA-256.
-    package static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    /// The stored form of a key: its SHA-256, as API token secrets are stored.
+    package static func hash(_ key: String) -> String { TokenIssuer.hash(key) }
 
     private static func encode(_ value: some Encodable) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a time interval.
-    fileprivate var timeInterval: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

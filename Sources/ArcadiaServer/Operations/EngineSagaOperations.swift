@@ -1,6 +1,7 @@
 public import AccessControl
 import Billing
 public import Foundation
+import Logging
 public import SagaEngine
 
 /// ``SagaOperations`` on the database, through the engine: what the server's routes and the
@@ -43,6 +44,14 @@ package struct EngineSagaOperations: SagaOperations {
                 options: .init(
                     idempotencyKey: request.idempotencyKey, lockKeys: request.lockKeys, deploymentID: request.inputs["deployment_id"]?.stringValue,
                     triggeredBy: triggeredBy))
+            if started.created {
+                engine.logger.info(
+                    "saga started",
+                    metadata: [
+                        "saga.id": "\(started.saga.id.uuidString.lowercased())", "saga.template": "\(started.saga.template)",
+                        "triggered_by": "\(triggeredBy)", "request.id": "\(RequestID.current ?? "")", "token.prefix": "\(caller?.prefix ?? "")",
+                    ])
+            }
             return (SagaJSON(started.saga), started.created)
         } catch let error as SagaInputError {
             throw APIError(422, "invalid_inputs", "the inputs of template '\(error.template)' are not valid", details: error.problems)

@@ -56,10 +56,6 @@ extension PostgresSagaStore: AccessTokenStore {
         }
     }
 
-    package func hasLiveTokens() async throws -> Bool {
-        try await !execute("SELECT 1 FROM api_tokens WHERE revoked_at IS NULL LIMIT 1").isEmpty
-    }
-
     static func decodeToken(_ row: PostgresRow) throws -> AccessToken {
         let (id, name, role, tenant, prefix, created, used, revoked) = try row.decode(
             (UUID, String, String, String?, String, Date, Date?, Date?).self)

@@ -64,10 +64,6 @@ extension SQLiteSagaStore: AccessTokenStore {
         }
     }
 
-    package func hasLiveTokens() async throws -> Bool {
-        try await db.perform { c in try !c.rows("SELECT 1 FROM api_tokens WHERE revoked_at IS NULL LIMIT 1").isEmpty }
-    }
-
     static func decodeToken(_ row: SQLiteDatabase.Row) throws -> AccessToken {
         func text(_ name: String) throws -> String {
             guard let value = row.column(name)?.string else { throw corrupt("api_tokens.\(name) is missing") }

@@ -44,11 +44,9 @@ public struct TenantLifecycle: Sendable {
                 sagas.append(newest)
                 continue
             }
-            // A lifecycle saga that completed since the statuses were read decides where the
-            // deployment is now (an offboarding is final).
-            if let decided = try await latestCompleted(of: deployment.id).flatMap({ TenantAction(template: $0.template) }),
-                !applies(action, to: decided.outcome)
-            {
+            // A lifecycle saga that completed since the statuses were read (the newest one, then)
+            // decides where the deployment is now.
+            if let newest, newest.status == .completed, let decided = TenantAction(template: newest.template), !applies(action, to: decided.outcome) {
                 continue
             }
             // Keyed by what came before: two requests at once start one saga.
